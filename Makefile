@@ -1,0 +1,52 @@
+# Entry points. `make help` lists them. Everything runs from the repo's .venv.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+SCENARIOS ?= systemd
+
+.PHONY: help setup lab lab-destroy artifacts image test lint unit molecule clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed ## create .venv and install the pinned toolchain into it
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/ansible_collections/k8s_classic
+	ln -sfn ../../.. $(VENV)/ansible_collections/k8s_classic/cluster
+	touch $@
+
+image: ## build (or reuse) the lab node image
+	bash lab/build-image.sh
+
+artifacts: ## build (or reuse) Kubernetes binaries and images offline
+	bash lab/build-artifacts.sh
+
+lab: setup ## bring up the lab: node containers, then print them
+	bash lab/up.sh
+
+lab-destroy: setup ## remove the lab containers and network
+	bash lab/down.sh
+
+lint: setup ## yamllint and ansible-lint (production profile)
+	yamllint --strict .
+	ansible-lint
+
+unit: setup ## Python unit tests of the modules
+	pytest tests/unit
+
+molecule: setup ## Molecule scenarios (SCENARIOS="systemd default ...")
+	bash lab/ensure-docker.sh
+	bash lab/build-image.sh >/dev/null
+	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
+
+test: setup ## everything: lint, unit tests, Molecule scenarios, with a summary
+	bash tests/run-all.sh
+
+clean: lab-destroy ## remove the lab and .venv (caches outside the repo stay)
+	rm -rf $(VENV)

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Build the offline Kubernetes artifacts for the lab and for air-gapped users:
+#   <cache>/kubernetes/<version>/bin/{kube-apiserver,kube-controller-manager,
+#       kube-scheduler,kubelet,kube-proxy,kubectl}   + SHA256SUMS
+#   <cache>/kubernetes/<version>/images/{pause.tar,busybox.tar}  (docker save format)
+# Everything comes from Debian: the `kubernetes` source package (the full upstream
+# tree with vendor/), golang-go, gcc (for pause) and busybox-static.
+# A valid cache (all files present, checksums good, same recipe) is reused in seconds.
+set -euo pipefail
+
+KUBE_VERSION=${KUBE_VERSION:-v1.20.2}
+PAUSE_IMAGE=${PAUSE_IMAGE:-k8s.gcr.io/pause:3.2}
+BUSYBOX_IMAGE=${BUSYBOX_IMAGE:-lab.local/busybox:1.35}
+LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-classic-lab}
+out="$LAB_CACHE/kubernetes/$KUBE_VERSION"
+work="$LAB_CACHE/build/kubernetes-$KUBE_VERSION"
+here=$(cd "$(dirname "$0")" && pwd)
+recipe=$( (cat "$0"; echo "$KUBE_VERSION $PAUSE_IMAGE $BUSYBOX_IMAGE") | sha256sum | cut -c1-16)
+components=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+
+step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+
+cache_valid() {
+  [ -f "$out/RECIPE" ] && [ "$(cat "$out/RECIPE")" = "$recipe" ] || return 1
+  [ -f "$out/images/pause.tar" ] && [ -f "$out/images/busybox.tar" ] || return 1
+  (cd "$out/bin" && sha256sum --quiet -c SHA256SUMS) >/dev/null 2>&1
+}
+
+if cache_valid; then
+  step "artifacts for $KUBE_VERSION are cached in $out (checksums good)"
+  exit 0
+fi
+
+if [ "$KUBE_VERSION" != v1.20.2 ]; then
+  echo "build-artifacts: only v1.20.2 can be built offline (Debian 12's kubernetes source package);" >&2
+  echo "  for $KUBE_VERSION set k8s_binaries_source=url and let the binaries role download it." >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+need=()
+for tool in go:golang-go rsync:rsync gcc:gcc make:make dpkg-source:dpkg-dev; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
+done
+# deb-src for the kubernetes source package: reuse the machine's own Debian mirror
+if ! apt-get source --print-uris kubernetes >/dev/null 2>&1; then
+  mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:.*\/debian\/?$/ {print $2; exit}' || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  step "adding deb-src for bookworm from $mirror"
+  printf 'Types: deb-src\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$mirror" >/etc/apt/sources.list.d/k8s-classic-lab-src.sources
+  apt-get update -qq
+fi
+if [ ${#need[@]} -gt 0 ] || [ ! -f /bin/busybox ] ; then
+  step "installing build tools: ${need[*]} busybox-static"
+  apt-get install -y -qq "${need[@]}" busybox-static >/dev/null
+fi
+
+mkdir -p "$work" "$out/bin" "$out/images"
+src=$(find "$work" -maxdepth 1 -type d -name 'kubernetes-1.20*' | head -n1)
+if [ -z "$src" ]; then
+  step "fetching Debian's kubernetes source package"
+  (cd "$work" && apt-get source -qq kubernetes >/dev/null)
+  src=$(find "$work" -maxdepth 1 -type d -name 'kubernetes-1.20*' | head -n1)
+fi
+
+step "building ${components[*]} (about 5 minutes on 2 cores)"
+gopath="$work/gopath"
+mkdir -p "$gopath/src/k8s.io"
+ln -sfn "$src" "$gopath/src/k8s.io/kubernetes"
+targets=$(printf 'cmd/%s ' "${components[@]}")
+(
+  cd "$gopath/src/k8s.io/kubernetes"
+  export GOPATH=$gopath GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$work/gocache"
+  export KUBE_GIT_VERSION=$KUBE_VERSION KUBE_GIT_TREE_STATE=clean CGO_ENABLED=0
+  unset GOFLAGS
+  make WHAT="$targets" 2>&1 | while IFS= read -r line; do printf '  %s\n' "$line"; done
+)
+for c in "${components[@]}"; do
+  install -m 0755 "$src/_output/bin/$c" "$out/bin/$c"
+done
+(cd "$out/bin" && sha256sum "${components[@]}" >SHA256SUMS)
+"$out/bin/kubectl" version --client --short 2>/dev/null | sed 's/^/  /' >&2 || true
+
+# Images, built without a registry: a rootfs tarball -> docker import -> docker save.
+"$here/ensure-docker.sh"
+img="$work/images"
+rm -rf "$img" && mkdir -p "$img/pause" "$img/busybox/bin"
+step "building $PAUSE_IMAGE from build/pause/linux/pause.c"
+gcc -Os -static -DVERSION="${PAUSE_IMAGE##*:}" -o "$img/pause/pause" "$src/build/pause/linux/pause.c"
+tar -C "$img/pause" -c pause | docker import -c 'ENTRYPOINT ["/pause"]' - "$PAUSE_IMAGE" >/dev/null
+docker save -o "$out/images/pause.tar" "$PAUSE_IMAGE"
+
+step "building $BUSYBOX_IMAGE from Debian's busybox-static"
+cp /bin/busybox "$img/busybox/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$img/busybox/bin/$applet"
+done
+mkdir -p "$img/busybox/etc" "$img/busybox/tmp"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$img/busybox/etc/passwd"
+tar -C "$img/busybox" -c . | docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin' - "$BUSYBOX_IMAGE" >/dev/null
+docker save -o "$out/images/busybox.tar" "$BUSYBOX_IMAGE"
+
+echo "$recipe" >"$out/RECIPE"
+step "done: $out"
+ls -la "$out/bin" "$out/images" >&2

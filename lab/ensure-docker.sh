@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Make sure a Docker engine answers. On a machine without one, install Debian's
+# docker.io and start dockerd in the background (the lab has no init system that
+# would start it for us). Prints a clear message and exits 1 when impossible.
+set -euo pipefail
+log=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-classic-lab}/dockerd.log
+
+answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+if answers; then
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-docker: no Docker engine answers and I cannot install one here" >&2
+    echo "  (need root and apt-get to install Debian's docker.io; install Docker yourself)" >&2
+    exit 1
+  fi
+  echo "ensure-docker: installing Debian's docker.io" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq docker.io >/dev/null
+fi
+
+mkdir -p "$(dirname "$log")"
+echo "ensure-docker: starting dockerd in the background (log: $log)" >&2
+nohup dockerd >"$log" 2>&1 &
+for _ in $(seq 1 60); do
+  if answers; then
+    echo "ensure-docker: Docker $(docker version --format '{{.Server.Version}}') is up" >&2
+    exit 0
+  fi
+  sleep 1
+done
+echo "ensure-docker: dockerd did not answer within 60 s; last lines of $log:" >&2
+tail -n 20 "$log" >&2 || true
+exit 1
