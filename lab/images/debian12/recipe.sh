@@ -23,6 +23,9 @@ build_rootfs() {
   printf 'deb %s %s main\ndeb %s %s-updates main\n' "$mirror" "$SUITE" "$mirror" "$SUITE" >"$dir/etc/apt/sources.list"
   # keep the image small: no apt lists or caches, no docs
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/usr/share/doc/* "$dir"/usr/share/man/*
+  # an empty package list must look stale, so that the first `apt update_cache` refreshes it
+  touch -d @0 "$dir"/var/lib/apt/lists
+  rm -f "$dir"/var/lib/apt/periodic/update-success-stamp
 }
 
 # docker import changes: how the container starts

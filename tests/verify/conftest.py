@@ -1,0 +1,58 @@
+"""Shared by the cluster tests: which hosts, which groups, how to run kubectl.
+
+The same tests run under Molecule (MOLECULE_INVENTORY_FILE) and against any real
+cluster: K8S_INVENTORY=inventory/mycluster/hosts.yml pytest tests/verify
+"""
+import os
+
+import pytest
+import testinfra.utils.ansible_runner
+
+INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE") or os.environ.get("K8S_INVENTORY")
+if not INVENTORY:
+    raise RuntimeError("set K8S_INVENTORY to your inventory (Molecule sets MOLECULE_INVENTORY_FILE)")
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
+
+
+def group(name):
+    return sorted(RUNNER.get_hosts(name))
+
+
+ETCD = group("etcd")
+MASTERS = group("masters")
+NODES = group("nodes")
+ALL = sorted(set(ETCD + MASTERS + NODES))
+RUNTIME = os.environ.get("LAB_RUNTIME") or os.environ.get("K8S_RUNTIME") or "containerd"
+TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
+
+
+def host(name):
+    return testinfra.get_host("ansible://" + name, ansible_inventory=INVENTORY)
+
+
+def address(name):
+    """The address the cluster uses for a host (what preflight derives)."""
+    h = host(name)
+    variables = h.ansible.get_variables()
+    if variables.get("k8s_node_ip"):
+        return variables["k8s_node_ip"]
+    return h.ansible("setup", "gather_subset=network")["ansible_facts"]["ansible_default_ipv4"]["address"]
+
+
+@pytest.fixture(scope="session")
+def master():
+    return host(MASTERS[0])
+
+
+@pytest.fixture(scope="session")
+def kubectl(master):
+    def run(*args, stdin=None):
+        cmd = "kubectl " + " ".join(args)
+        if stdin is not None:
+            cmd = "printf '%s' {} | {}".format(_quote(stdin), cmd)
+        return master.run(cmd)
+    return run
+
+
+def _quote(text):
+    return "'" + text.replace("'", "'\"'\"'") + "'"
