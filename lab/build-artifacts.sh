@@ -49,11 +49,11 @@ if ! apt-get source --print-uris kubernetes >/dev/null 2>&1; then
   step "adding deb-src for bookworm from $mirror"
   printf 'Types: deb-src\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$mirror" >/etc/apt/sources.list.d/k8s-classic-lab-src.sources
-  apt-get update -qq
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
 fi
 if [ ${#need[@]} -gt 0 ] || [ ! -f /bin/busybox ] ; then
   step "installing build tools: ${need[*]} busybox-static"
-  apt-get install -y -qq "${need[@]}" busybox-static >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" busybox-static >/dev/null
 fi
 
 mkdir -p "$work" "$out/bin" "$out/images"

@@ -16,7 +16,7 @@ if docker image inspect "$image" >/dev/null 2>&1; then
 fi
 command -v debootstrap >/dev/null 2>&1 || {
   echo "build-image: installing debootstrap" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >/dev/null
 }
 rootfs=$(mktemp -d /var/tmp/lab-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT

@@ -19,8 +19,8 @@ if ! command -v dockerd >/dev/null 2>&1; then
   fi
   echo "ensure-docker: installing Debian's docker.io" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq docker.io >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq docker.io >/dev/null
 fi
 
 mkdir -p "$(dirname "$log")"

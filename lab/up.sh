@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make lab: from a bare machine to a running lab cluster, then print it.
+#   1. a Docker engine (installed from Debian and started when none answers)
+#   2. the node image and the Kubernetes artifacts (built offline, cached)
+#   3. one node container per host of inventory/lab/hosts.yml
+#   4. site.yml deploys the cluster on them; the nodes and pods are printed.
+# LAB_RUNTIME=docker deploys with the docker runtime instead of containerd.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg"
+inventory=${LAB_INVENTORY:-inventory/lab/hosts.yml}
+step() { printf '\n[%s] == %s\n' "$(date +%T)" "$*"; }
+
+step "Docker engine"
+bash lab/ensure-docker.sh
+step "lab node image"
+bash lab/build-image.sh
+step "Kubernetes artifacts"
+bash lab/build-artifacts.sh
+step "node containers"
+ansible-playbook -i "$inventory" lab/create.yml
+step "lab-only preparation of the nodes"
+ansible-playbook -i "$inventory" lab/prepare.yml
+step "cluster: site.yml"
+ansible-playbook -i "$inventory" site.yml
+
+master=$(ansible-inventory -i "$inventory" --graph masters | awk -F'--' '/--/ {print $NF; exit}')
+step "node containers"
+docker ps --filter "label=k8s-classic-lab" --format 'table {{.Names}}\t{{.Status}}\t{{.Networks}}'
+step "kubectl get nodes -o wide (on $master)"
+docker exec "$master" kubectl get nodes -o wide
+step "kubectl get pods --all-namespaces -o wide"
+docker exec "$master" kubectl get pods --all-namespaces -o wide
+echo
+echo "The lab is up. Use it with: docker exec -it $master kubectl get nodes"
+echo "Remove it with: make lab-destroy"

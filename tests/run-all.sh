@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make test: every check of the project, in order, on this machine:
+#   lint (yamllint, ansible-lint production profile), unit tests of the modules (pytest),
+#   then the Molecule scenarios on real node containers.
+# Every stage runs even when an earlier one failed; the end is a pytest-style summary and
+# the exit status is non-zero when any stage failed.
+# SCENARIOS overrides the scenario list, e.g. SCENARIOS="systemd" make test.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
+logs=${TEST_LOGS:-$PWD/.cache/test-logs}
+mkdir -p "$logs"
+# scenario[:runtime]: the default (cluster) scenario runs once per container runtime
+SCENARIOS=${SCENARIOS:-"systemd default:containerd default:docker ovs_gre day2"}
+
+results=()
+passed=0
+failed=0
+started=$(date +%s)
+
+stage() {  # stage NAME COMMAND... : run, log to $logs/NAME.log, remember the result
+  local name=$1 t0 rc
+  shift
+  t0=$(date +%s)
+  printf '\n[%s] ==== %s: %s\n' "$(date +%T)" "$name" "$*"
+  "$@" 2>&1 | tee "$logs/$name.log"
+  rc=${PIPESTATUS[0]}
+  local took=$(($(date +%s) - t0))
+  if [ "$rc" = 0 ]; then
+    passed=$((passed + 1)); results+=("PASSED $name (${took}s)")
+  else
+    failed=$((failed + 1)); results+=("FAILED $name (${took}s, exit $rc, log $logs/$name.log)")
+  fi
+}
+
+molecule_scenario() {  # molecule_scenario SCENARIO [RUNTIME]
+  LAB_RUNTIME=${2:-containerd} molecule test -s "$1"
+}
+
+stage yamllint yamllint --strict .
+stage ansible-lint ansible-lint
+stage unit pytest -q tests/unit
+
+# Molecule needs the engine, the node image and the offline Kubernetes artifacts.
+stage lab-prerequisites bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh && bash lab/build-artifacts.sh'
+for entry in $SCENARIOS; do
+  scenario=${entry%%:*}
+  runtime=${entry#*:}
+  [ "$runtime" = "$entry" ] && runtime=containerd
+  if [ ! -d "molecule/$scenario" ]; then
+    failed=$((failed + 1)); results+=("FAILED molecule-$scenario (no such scenario)")
+    continue
+  fi
+  stage "molecule-$scenario-$runtime" molecule_scenario "$scenario" "$runtime"
+done
+
+printf '\n==================== short test summary ====================\n'
+printf '%s\n' "${results[@]}"
+printf '==================== %s passed, %s failed in %ss ====================\n' \
+  "$passed" "$failed" "$(($(date +%s) - started))"
+printf '%s passed, %s failed\n' "$passed" "$failed"
+[ "$failed" = 0 ]
