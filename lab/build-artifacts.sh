@@ -33,7 +33,7 @@ fi
 
 if [ "$KUBE_VERSION" != v1.20.2 ]; then
   echo "build-artifacts: only v1.20.2 can be built offline (Debian 12's kubernetes source package);" >&2
-  echo "  for $KUBE_VERSION set k8s_binaries_source=url and let the binaries role download it." >&2
+  echo "  for $KUBE_VERSION set kube_binaries_source=url and let the binaries role download it." >&2
   exit 1
 fi
 
