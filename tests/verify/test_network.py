@@ -1,0 +1,123 @@
+"""The pod network (ovs_gre): pods reach each other across nodes, Services answer.
+
+Pods of a Deployment spread over every node; a ClusterIP Service in front of them; and a
+NodePort Service (port 30001, as in the original notes) in front of one pod on the first
+node only, so that the other nodes must forward to it.
+"""
+import json
+import re
+
+import pytest
+
+from conftest import MASTERS, NODES, TEST_IMAGE, address, host
+from test_cluster import wait
+
+NODE_PORT = 30001
+
+
+def _manifest(name, replicas, node=None, service_type="ClusterIP"):
+    pod_spec = {
+        "containers": [{
+            "name": "web",
+            "image": TEST_IMAGE,
+            "imagePullPolicy": "Never",
+            "command": ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"],
+            "ports": [{"containerPort": 8080}],
+        }],
+        "topologySpreadConstraints": [{
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"app": name}},
+        }],
+    }
+    if node:
+        pod_spec["nodeSelector"] = {"kubernetes.io/hostname": node}
+    port = {"port": 80, "targetPort": 8080}
+    if service_type == "NodePort":
+        port["nodePort"] = NODE_PORT
+    return {"apiVersion": "v1", "kind": "List", "items": [
+        {
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec},
+            },
+        },
+        {
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"type": service_type, "selector": {"app": name}, "ports": [port]},
+        },
+    ]}
+
+
+def _deploy(kubectl, manifest, name):
+    assert kubectl("apply -f -", stdin=json.dumps(manifest)).rc == 0
+    rollout = kubectl("rollout status deployment/{} --timeout=240s".format(name))
+    assert rollout.rc == 0, rollout.stderr + kubectl("get pods -o wide").stdout
+    pods = json.loads(kubectl("get pods -l app={} -o json".format(name)).stdout)["items"]
+    return [p for p in pods if p["status"]["phase"] == "Running" and not p["metadata"].get("deletionTimestamp")]
+
+
+@pytest.fixture(scope="module")
+def web(kubectl):
+    pods = _deploy(kubectl, _manifest("web", 2 * len(NODES)), "web")
+    assert {p["spec"]["nodeName"] for p in pods} == set(NODES)
+    service = json.loads(kubectl("get service web -o json").stdout)
+    return pods, service["spec"]["clusterIP"]
+
+
+@pytest.fixture(scope="module")
+def lonely(kubectl):
+    pods = _deploy(kubectl, _manifest("lonely", 1, node=NODES[0], service_type="NodePort"), "lonely")
+    return pods[0]
+
+
+def http_get(on_host, url):
+    """GET url from a host with its python3 (present wherever Ansible manages the host)."""
+    script = "import urllib.request; print(urllib.request.urlopen('{}', timeout=5).read().decode().strip())".format(url)
+    return on_host.run("python3 -c \"{}\"".format(script))
+
+
+def test_pods_on_different_nodes_ping_each_other(kubectl, web):
+    pods, _ = web
+    pairs = [(a, b) for a in pods for b in pods if a["spec"]["nodeName"] != b["spec"]["nodeName"]]
+    assert pairs
+    latencies = []
+    for source, target in pairs:
+        ping = kubectl("exec", source["metadata"]["name"], "--", "ping", "-c", "3", "-W", "2", target["status"]["podIP"])
+        assert ping.rc == 0, "{} ({}) -> {} ({}): {}{}".format(
+            source["metadata"]["name"], source["spec"]["nodeName"], target["metadata"]["name"],
+            target["spec"]["nodeName"], ping.stdout, ping.stderr)
+        assert " 0% packet loss" in ping.stdout
+        latencies.append(float(re.search(r"= [\d.]+/([\d.]+)/", ping.stdout).group(1)))
+    print("pod-to-pod across nodes: {} pairs, mean rtt {:.3f} ms, max {:.3f} ms".format(
+        len(latencies), sum(latencies) / len(latencies), max(latencies)))
+
+
+@pytest.mark.parametrize("name", NODES)
+def test_cluster_ip_service_answers_on_every_node(name, web):
+    pods, cluster_ip = web
+    names = {p["metadata"]["name"] for p in pods}
+
+    def answered():
+        out = http_get(host(name), "http://{}/name".format(cluster_ip))
+        return out.stdout.strip() if out.rc == 0 else None
+
+    assert wait(answered, timeout=60) in names
+
+
+@pytest.mark.parametrize("name", NODES)
+def test_node_port_answers_on_every_node_address(name, lonely):
+    """Asked from outside the nodes (the first master), on every node, with or without the pod."""
+    outside = host(MASTERS[0])
+    url = "http://{}:{}/name".format(address(name), NODE_PORT)
+
+    def answered():
+        out = http_get(outside, url)
+        return out.stdout.strip() if out.rc == 0 else None
+
+    assert wait(answered, timeout=60) == lonely["metadata"]["name"], url
