@@ -95,8 +95,11 @@ CASES = {
                                        ["k8s_service_cidr '10.244.128.0/17'", "must not overlap"]),
     "pod range overlaps the hosts": (dict(), [("k8s_pod_cidr", "172.30.0.0/16")],
                                      ["address 172.30.41.11 lies inside k8s_pod_cidr 172.30.0.0/16"]),
-    "pod range too small for the nodes": (dict(), [("k8s_pod_cidr", "10.244.0.0/24"), ("k8s_node_pod_prefix", 25)],
-                                          ["k8s_pod_cidr 10.244.0.0/24 split into /25 node subnets"]),
+    # three nodes, but a /24 in /25 subnets holds two
+    "pod range too small for the nodes": (dict(groups={"etcd": ["pf-master1"], "masters": ["pf-master1"],
+                                                       "nodes": ["pf-master1", "pf-node1", "pf-node2"]}),
+                                          [("k8s_pod_cidr", "10.244.0.0/24"), ("k8s_node_pod_prefix", 25)],
+                                          ["k8s_pod_cidr 10.244.0.0/24 split into /25 node subnets does not hold 3 nodes"]),
     "reversed NodePort range": (dict(), [("k8s_nodeport_range", "32767-30000")], ["k8s_nodeport_range '32767-30000'"]),
     "NodePort range over the cluster's ports": (dict(), [("k8s_nodeport_range", "2000-7000")],
                                                 ["k8s_nodeport_range '2000-7000'", "apiserver 6443"]),
