@@ -1,0 +1,221 @@
+"""Day 2 on a running cluster, in order: scale 2 -> 3 nodes, remove a node, reset a host,
+roll a settings change through with upgrade.yml. After each step: every node Ready and pods
+on different nodes reach each other. The playbooks run as an operator would run them,
+against inventories written next to Molecule's (so they share its PKI directory)."""
+import json
+import os
+import re
+import subprocess
+import time
+
+import pytest
+import testinfra
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+MOLECULE_INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
+MASTER = "d2-master1"
+TEST_IMAGE = "lab.local/busybox:1.35"
+WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
+
+
+def inventory(name, nodes):
+    """Molecule's inventory with the nodes group set to `nodes` and other hosts left out, as an
+    operator edits it; written beside it: same directory, so the same group_vars and PKI."""
+    with open(MOLECULE_INVENTORY) as handle:
+        data = yaml.safe_load(handle)
+    for gone in [h for h in data["all"]["hosts"] if h not in nodes and h != MASTER]:
+        del data["all"]["hosts"][gone]
+    data["nodes"] = {"hosts": {n: None for n in nodes}}
+    data.pop("spare", None)
+    path = os.path.join(os.path.dirname(MOLECULE_INVENTORY), name + ".yml")
+    with open(path, "w") as handle:
+        yaml.safe_dump(data, handle)
+    return path
+
+
+def playbook(inventory_path, name, *args):
+    """ansible-playbook -i INVENTORY playbooks/NAME ARGS..., as an operator runs it."""
+    argv = [os.path.join(REPO, ".venv", "bin", "ansible-playbook"), "-i", inventory_path,
+            os.path.join(REPO, "playbooks", name)] + list(args)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_STDOUT_CALLBACK="default")
+    started = time.time()
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1500, check=False)
+    result.seconds = time.time() - started
+    return result
+
+
+def recap(result):
+    out = {}
+    for line in result.stdout.split("PLAY RECAP")[-1].splitlines():
+        match = re.match(r"^(\S+)\s+:\s+(.*)$", line.strip())
+        if match:
+            out[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    return out
+
+
+def host(name):
+    return testinfra.get_host("ansible://" + name, ansible_inventory=MOLECULE_INVENTORY)
+
+
+def kubectl(*args, stdin=None):
+    cmd = ["docker", "exec", "-i", MASTER, "kubectl"] + list(args)
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=300, check=False)
+
+
+def service_starts(name):
+    """{service: InvocationID} of the watched services on a host (a restart changes it)."""
+    out = {}
+    for service in WATCHED:
+        probe = host(name).run("systemctl show -p InvocationID --value %s", service)
+        out[service] = probe.stdout.strip()
+    return out
+
+
+def wait_ready(expected, timeout=240):
+    deadline = time.time() + timeout
+    while True:
+        items = json.loads(kubectl("get", "nodes", "-o", "json").stdout or '{"items": []}')["items"]
+        ready = {n["metadata"]["name"] for n in items
+                 if [c["status"] for c in n["status"]["conditions"] if c["type"] == "Ready"] == ["True"]}
+        names = {n["metadata"]["name"] for n in items}
+        if ready == names == set(expected) or time.time() > deadline:
+            return names, ready
+        time.sleep(3)
+
+
+def assert_pod_traffic(nodes):
+    """One pod per node (a DaemonSet-like Deployment pinned by spread); every pair pings."""
+    manifest = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "pinger", "namespace": "default"},
+        "spec": {
+            "replicas": len(nodes),
+            "selector": {"matchLabels": {"app": "pinger"}},
+            "template": {"metadata": {"labels": {"app": "pinger"}}, "spec": {
+                "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+                                               "whenUnsatisfiable": "DoNotSchedule",
+                                               "labelSelector": {"matchLabels": {"app": "pinger"}}}],
+                "terminationGracePeriodSeconds": 1,
+                "containers": [{"name": "sleep", "image": TEST_IMAGE, "imagePullPolicy": "Never",
+                                "command": ["sleep", "100000"]}]}},
+        },
+    }
+    kubectl("delete", "deployment", "pinger", "--ignore-not-found", "--wait=true")
+    assert kubectl("apply", "-f", "-", stdin=json.dumps(manifest)).returncode == 0
+    rollout = kubectl("rollout", "status", "deployment/pinger", "--timeout=180s")
+    assert rollout.returncode == 0, rollout.stderr + kubectl("get", "pods", "-o", "wide").stdout
+    pods = [p for p in json.loads(kubectl("get", "pods", "-l", "app=pinger", "-o", "json").stdout)["items"]
+            if p["status"]["phase"] == "Running" and not p["metadata"].get("deletionTimestamp")]
+    assert {p["spec"]["nodeName"] for p in pods} == set(nodes), kubectl("get", "pods", "-o", "wide").stdout
+    for source in pods:
+        for target in pods:
+            if source is target:
+                continue
+            ping = kubectl("exec", source["metadata"]["name"], "--", "ping", "-c", "2", "-W", "2",
+                           target["status"]["podIP"])
+            assert ping.returncode == 0, (source["spec"]["nodeName"], target["spec"]["nodeName"], ping.stdout)
+
+
+def drain_order(output):
+    """[(Drain|Uncordon, node), ...] in the order the playbook ran them."""
+    order, task = [], None
+    for line in output.splitlines():
+        match = re.match(r"^TASK \[(Drain|Uncordon) the node\]", line)
+        if line.startswith("TASK ["):
+            task = match.group(1) if match else None
+            continue
+        done = re.match(r"^(?:changed|ok): \[(d2-node\d)", line)
+        if task and done:
+            order.append((task, done.group(1)))
+    return order
+
+
+def tunnels(name):
+    ports = host(name).check_output("ovs-vsctl list-ports obr0").split()
+    return sorted(p for p in ports if p.startswith("gre-"))
+
+
+def test_start_two_nodes():
+    names, ready = wait_ready(["d2-node1", "d2-node2"])
+    assert ready == {"d2-node1", "d2-node2"}, names
+    assert_pod_traffic(["d2-node1", "d2-node2"])
+
+
+def test_scale_to_three_nodes_restarts_nothing_on_the_others():
+    before = {n: service_starts(n) for n in ("d2-node1", "d2-node2")}
+    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "scale.yml")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    counts = recap(result)
+    print("scale.yml: {:.0f} s; tasks on the untouched nodes: {}".format(
+        result.seconds, {n: counts[n] for n in ("d2-node1", "d2-node2")}))
+    names, ready = wait_ready(["d2-node1", "d2-node2", "d2-node3"])
+    assert ready == {"d2-node1", "d2-node2", "d2-node3"}, names
+    for name, services in before.items():
+        assert service_starts(name) == services, name
+        assert len(tunnels(name)) == 2
+    assert counts[MASTER]["changed"] == 0
+    assert_pod_traffic(["d2-node1", "d2-node2", "d2-node3"])
+
+
+def test_remove_node_drains_deletes_and_cleans_it():
+    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "remove-node.yml",
+                      "-e", "remove_node=d2-node2")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    print("remove-node.yml: {:.0f} s".format(result.seconds))
+    names, ready = wait_ready(["d2-node1", "d2-node3"])
+    assert ready == {"d2-node1", "d2-node3"}, names
+    for name in ("d2-node1", "d2-node3"):
+        assert len(tunnels(name)) == 1, name
+    removed = host("d2-node2")
+    assert not removed.file("/etc/kubernetes").exists
+    assert not removed.service("kubelet").is_running
+    assert removed.run("ip link show kbr0").rc != 0
+    assert_pod_traffic(["d2-node1", "d2-node3"])
+
+
+def test_remove_node_refuses_the_last_master():
+    result = playbook(inventory("day2-removed", ["d2-node1", "d2-node3"]), "remove-node.yml",
+                      "-e", "remove_node=" + MASTER)
+    assert result.returncode != 0
+    assert "is the last master" in result.stdout
+    assert all(c["changed"] == 0 for c in recap(result).values())
+
+
+def test_reset_needs_confirmation_then_returns_the_host_to_bare():
+    """d2-node2 was removed above; reset it explicitly (a second clean changes nothing of the cluster)."""
+    path = inventory("day2-reset", ["d2-node1", "d2-node2", "d2-node3"])
+    refused = playbook(path, "reset.yml", "--limit", "d2-node2")
+    assert refused.returncode != 0 and "reset_confirm=yes" in refused.stdout
+    assert all(c["changed"] == 0 for c in recap(refused).values())
+    result = playbook(path, "reset.yml", "--limit", "d2-node2", "-e", "reset_confirm=yes")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    node = host("d2-node2")
+    for service in ("kubelet", "kube-proxy", "containerd", "ovs-gre-network"):
+        assert not node.service(service).is_running, service
+    for path_ in ("/etc/kubernetes", "/var/lib/kubelet", "/usr/local/bin/kubelet", "/etc/cni/net.d/10-kbr0.conflist"):
+        assert not node.file(path_).exists, path_
+    assert node.run("ovs-vsctl br-exists obr0").rc != 0
+    assert node.run("ip -4 -o addr show dev eth0").stdout.count("172.30.51.22/") == 1
+    names, ready = wait_ready(["d2-node1", "d2-node3"])
+    assert ready == {"d2-node1", "d2-node3"}, names
+    assert_pod_traffic(["d2-node1", "d2-node3"])
+
+
+def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
+    path = inventory("day2-removed", ["d2-node1", "d2-node3"])
+    before = {n: service_starts(n)["kubelet"] for n in ("d2-node1", "d2-node3")}
+    result = playbook(path, "upgrade.yml", "-e", "node_kubelet_log_level=3")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    print("upgrade.yml: {:.0f} s".format(result.seconds))
+    order = drain_order(result.stdout)
+    assert order == [("Drain", "d2-node1"), ("Uncordon", "d2-node1"), ("Drain", "d2-node3"), ("Uncordon", "d2-node3")], order
+    for name in ("d2-node1", "d2-node3"):
+        assert "--v=3" in host(name).file("/etc/kubernetes/config").content_string
+        assert service_starts(name)["kubelet"] != before[name], name
+    nodes = json.loads(kubectl("get", "nodes", "-o", "json").stdout)["items"]
+    assert not any(n["spec"].get("unschedulable") for n in nodes)
+    names, ready = wait_ready(["d2-node1", "d2-node3"])
+    assert ready == {"d2-node1", "d2-node3"}, names
+    assert_pod_traffic(["d2-node1", "d2-node3"])
