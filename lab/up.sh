@@ -25,12 +25,19 @@ step "cluster: site.yml"
 ansible-playbook -i "$inventory" site.yml
 
 master=$(ansible-inventory -i "$inventory" --graph masters | awk -F'--' '/--/ {print $NF; exit}')
+node=$(ansible-inventory -i "$inventory" --graph nodes | awk -F'--' '/--/ {print $NF; exit}')
+step "demo workload: lab/demo/hello.yaml (NodePort 30001)"
+docker exec -i "$master" kubectl apply -f - <lab/demo/hello.yaml
+docker exec "$master" kubectl rollout status deployment/hello --timeout=180s
 step "node containers"
-docker ps --filter "label=k8s-classic-lab" --format 'table {{.Names}}\t{{.Status}}\t{{.Networks}}'
+network=$(ansible-inventory -i "$inventory" --host "$master" | python3 -c 'import json, sys; print(json.load(sys.stdin)["lab_network"]["name"])')
+docker ps --filter "label=k8s-classic-lab=$network" --format 'table {{.Names}}\t{{.Status}}\t{{.Networks}}'
 step "kubectl get nodes -o wide (on $master)"
 docker exec "$master" kubectl get nodes -o wide
 step "kubectl get pods --all-namespaces -o wide"
 docker exec "$master" kubectl get pods --all-namespaces -o wide
 echo
+node_ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$node")
 echo "The lab is up. Use it with: docker exec -it $master kubectl get nodes"
+echo "The demo answers on every node's port 30001: curl http://$node_ip:30001/"
 echo "Remove it with: make lab-destroy"

@@ -11,7 +11,7 @@ export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" PY_COLORS=0
 logs=${TEST_LOGS:-$PWD/.cache/test-logs}
 mkdir -p "$logs"
 # scenario[:runtime]: the default (cluster) scenario runs once per container runtime
-SCENARIOS=${SCENARIOS:-"systemd default:containerd default:docker ovs_gre day2"}
+SCENARIOS=${SCENARIOS:-"systemd ovs_gre preflight default:containerd default:docker day2"}
 
 results=()
 passed=0
