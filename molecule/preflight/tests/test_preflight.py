@@ -54,7 +54,7 @@ def recap(result):
     """{host: {'changed': n, 'failed': n, ...}} from the PLAY RECAP."""
     out = {}
     for line in result.stdout.split("PLAY RECAP")[-1].splitlines():
-        match = re.match(r"^(\S+)\s+:\s+(.*)$", line.strip())
+        match = re.match(r"^(\S+)\s+:\s+(.*)$", re.sub(r"\x1b\[[0-9;]*m", "", line).strip())
         if match:
             out[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
     return out
