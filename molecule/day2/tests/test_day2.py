@@ -1,11 +1,12 @@
 """Day 2 on a running cluster, in order: scale 2 -> 3 nodes, remove a node, reset a host,
 roll a settings change through with upgrade.yml. After each step: every node Ready and pods
 on different nodes reach each other. The playbooks run as an operator would run them,
-against inventories written next to Molecule's (so they share its PKI directory)."""
+against inventories of their own that share the PKI of the converge step."""
 import json
 import os
 import re
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -15,20 +16,28 @@ import yaml
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MOLECULE_INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 MASTER = "d2-master1"
+GROUP_VARS = os.path.join(REPO, "molecule", "day2", "group_vars")
+INVENTORIES = tempfile.mkdtemp(prefix="day2-inventories-")
+# the cluster's PKI, made by the converge step next to Molecule's inventory ("lab" cluster)
+PKI = os.path.join(os.path.dirname(MOLECULE_INVENTORY), ".pki", "lab")
 TEST_IMAGE = "lab.local/busybox:1.35"
 WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
 
 
 def inventory(name, nodes):
     """Molecule's inventory with the nodes group set to `nodes` and other hosts left out, as an
-    operator edits it; written beside it: same directory, so the same group_vars and PKI."""
+    operator edits it, in a directory of its own with the scenario's group_vars."""
     with open(MOLECULE_INVENTORY) as handle:
         data = yaml.safe_load(handle)
     for gone in [h for h in data["all"]["hosts"] if h not in nodes and h != MASTER]:
         del data["all"]["hosts"][gone]
     data["nodes"] = {"hosts": {n: None for n in nodes}}
     data.pop("spare", None)
-    path = os.path.join(os.path.dirname(MOLECULE_INVENTORY), name + ".yml")
+    directory = os.path.join(INVENTORIES, name)
+    os.makedirs(directory, exist_ok=True)
+    if not os.path.exists(os.path.join(directory, "group_vars")):
+        os.symlink(GROUP_VARS, os.path.join(directory, "group_vars"))
+    path = os.path.join(directory, "hosts.yml")
     with open(path, "w") as handle:
         yaml.safe_dump(data, handle)
     return path
@@ -37,7 +46,7 @@ def inventory(name, nodes):
 def playbook(inventory_path, name, *args):
     """ansible-playbook -i INVENTORY playbooks/NAME ARGS..., as an operator runs it."""
     argv = [os.path.join(REPO, ".venv", "bin", "ansible-playbook"), "-i", inventory_path,
-            os.path.join(REPO, "playbooks", name)] + list(args)
+            os.path.join(REPO, "playbooks", name), "-e", "pki_local_dir=" + PKI] + list(args)
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
     started = time.time()
