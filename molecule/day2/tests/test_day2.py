@@ -112,7 +112,9 @@ def assert_pod_traffic(nodes):
                                 "command": ["sleep", "100000"]}]}},
         },
     }
+    # the old pods must be gone: terminating pods still count for the spread constraint
     kubectl("delete", "deployment", "pinger", "--ignore-not-found", "--wait=true")
+    kubectl("wait", "--for=delete", "pod", "-l", "app=pinger", "--timeout=120s")
     assert kubectl("apply", "-f", "-", stdin=json.dumps(manifest)).returncode == 0
     rollout = kubectl("rollout", "status", "deployment/pinger", "--timeout=180s")
     assert rollout.returncode == 0, rollout.stderr + kubectl("get", "pods", "-o", "wide").stdout
