@@ -200,6 +200,20 @@ def test_remove_node_refuses_the_last_master():
     assert all(c["changed"] == 0 for c in recap(result).values())
 
 
+def test_remove_node_refuses_to_break_the_etcd_quorum():
+    """With etcd on d2-master1 and d2-node1, removing d2-node1 would leave 1 of 2 members."""
+    path = inventory("day2-two-etcd", ["d2-node1", "d2-node3"])
+    with open(path) as handle:
+        data = yaml.safe_load(handle)
+    data["etcd"]["hosts"]["d2-node1"] = None
+    with open(path, "w") as handle:
+        yaml.safe_dump(data, handle)
+    result = playbook(path, "remove-node.yml", "-e", "remove_node=d2-node1")
+    assert result.returncode != 0
+    assert "leaves 1 of 2 members, fewer than the quorum of 2" in result.stdout
+    assert all(c["changed"] == 0 for c in recap(result).values())
+
+
 def test_reset_needs_confirmation_then_returns_the_host_to_bare():
     """d2-node2 was removed above; reset it explicitly (a second clean changes nothing of the cluster)."""
     path = inventory("day2-reset", ["d2-node1", "d2-node2", "d2-node3"])
