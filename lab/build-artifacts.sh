@@ -4,7 +4,10 @@
 #       kube-scheduler,kubelet,kube-proxy,kubectl}   + SHA256SUMS
 #   <cache>/kubernetes/<version>/images/{pause.tar,busybox.tar}  (docker save format)
 # Everything comes from Debian: the `kubernetes` source package (the full upstream
-# tree with vendor/), golang-go, gcc (for pause) and busybox-static.
+# tree with vendor/), golang-1.19-go, gcc (for pause) and busybox-static.
+# The Go toolchain is chosen explicitly: Debian 12's Go 1.19 (the one this build was
+# measured with), at its versioned path, never whatever `go` comes first on PATH (a newer
+# Go, e.g. /usr/local/go, does not build 1.20.2 in GOPATH mode).
 # A valid cache (all files present, checksums good, same recipe) is reused in seconds.
 set -euo pipefail
 
@@ -15,7 +18,10 @@ LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-classic-lab}
 out="$LAB_CACHE/kubernetes/$KUBE_VERSION"
 work="$LAB_CACHE/build/kubernetes-$KUBE_VERSION"
 here=$(cd "$(dirname "$0")" && pwd)
-recipe=$( (cat "$0"; echo "$KUBE_VERSION $PAUSE_IMAGE $BUSYBOX_IMAGE") | sha256sum | cut -c1-16)
+KUBE_GO_PACKAGE=${KUBE_GO_PACKAGE:-golang-1.19-go}
+kube_goroot=/usr/lib/go-${KUBE_GO_PACKAGE#golang-}
+kube_goroot=${kube_goroot%-go}
+recipe=$( (cat "$0"; echo "$KUBE_VERSION $PAUSE_IMAGE $BUSYBOX_IMAGE $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
 components=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -39,7 +45,8 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for tool in go:golang-go rsync:rsync gcc:gcc make:make dpkg-source:dpkg-dev; do
+[ -x "$kube_goroot/bin/go" ] || need+=("$KUBE_GO_PACKAGE")
+for tool in rsync:rsync gcc:gcc make:make dpkg-source:dpkg-dev; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || need+=("${tool#*:}")
 done
 # deb-src for the kubernetes source package: reuse the machine's own Debian mirror
@@ -71,7 +78,9 @@ ln -sfn "$src" "$gopath/src/k8s.io/kubernetes"
 targets=$(printf 'cmd/%s ' "${components[@]}")
 (
   cd "$gopath/src/k8s.io/kubernetes"
+  export PATH="$kube_goroot/bin:$PATH" GOROOT=$kube_goroot GOTOOLCHAIN=local
   export GOPATH=$gopath GO111MODULE=off GOFLAGS=-mod=vendor GOCACHE="$work/gocache"
+  step "Go toolchain: $(command -v go) ($(go version))"
   export KUBE_GIT_VERSION=$KUBE_VERSION KUBE_GIT_TREE_STATE=clean CGO_ENABLED=0
   unset GOFLAGS
   make WHAT="$targets" 2>&1 | while IFS= read -r line; do printf '  %s\n' "$line"; done
