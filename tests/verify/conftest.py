@@ -4,9 +4,13 @@ The same tests run under Molecule (MOLECULE_INVENTORY_FILE) and against any real
 cluster: K8S_INVENTORY=inventory/mycluster/hosts.yml pytest tests/verify
 """
 import os
+import sys
 
 import pytest
 import testinfra.utils.ansible_runner
+
+# tests/helpers.py: what every test directory shares (this file is loaded before the tests)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 INVENTORY = os.environ.get("MOLECULE_INVENTORY_FILE") or os.environ.get("K8S_INVENTORY")
 if not INVENTORY:
@@ -23,7 +27,6 @@ MASTERS = group("masters")
 NODES = group("nodes")
 ALL = sorted(set(ETCD + MASTERS + NODES))
 RUNTIME = os.environ.get("LAB_RUNTIME") or os.environ.get("K8S_RUNTIME") or "containerd"
-TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
 
 
 def host(name):

@@ -1,20 +1,11 @@
 """A dry run of site.yml on the converged cluster fails nowhere and would change nothing."""
-import os
-import re
-import subprocess
-
 from conftest import INVENTORY
-
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+from helpers import recap, run_playbook
 
 
 def test_check_diff_on_converged_cluster_changes_nothing():
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
-    argv = [os.path.join(REPO, ".venv", "bin", "ansible-playbook"), "-i", INVENTORY,
-            os.path.join(REPO, "site.yml"), "--check", "--diff"]
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=900, check=False)
+    result = run_playbook("site.yml", INVENTORY, check=True, timeout=900)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    recap = re.findall(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", result.stdout.split("PLAY RECAP")[-1], re.M)
-    assert recap, result.stdout[-2000:]
-    assert all(changed == "0" for _, changed in recap), recap
+    counts = recap(result)
+    assert counts, result.stdout[-2000:]
+    assert all(c["changed"] == 0 for c in counts.values()), counts

@@ -9,43 +9,21 @@ import re
 
 import pytest
 
-from conftest import MASTERS, NODES, TEST_IMAGE, address, host
-from test_cluster import wait
+from conftest import MASTERS, NODES, address, host
+from helpers import running_pods, spread_deployment, wait
 
 NODE_PORT = 30001
 
 
 def _manifest(name, replicas, node=None, service_type="ClusterIP"):
-    pod_spec = {
-        "containers": [{
-            "name": "web",
-            "image": TEST_IMAGE,
-            "imagePullPolicy": "Never",
-            "command": ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"],
-            "ports": [{"containerPort": 8080}],
-        }],
-        "topologySpreadConstraints": [{
-            "maxSkew": 1,
-            "topologyKey": "kubernetes.io/hostname",
-            "whenUnsatisfiable": "DoNotSchedule",
-            "labelSelector": {"matchLabels": {"app": name}},
-        }],
-    }
-    if node:
-        pod_spec["nodeSelector"] = {"kubernetes.io/hostname": node}
+    """A spread Deployment of web servers that answer /name with their pod's name, and a
+    Service of `service_type` in front of them (a NodePort one on NODE_PORT)."""
+    command = ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"]
     port = {"port": 80, "targetPort": 8080}
     if service_type == "NodePort":
         port["nodePort"] = NODE_PORT
     return {"apiVersion": "v1", "kind": "List", "items": [
-        {
-            "apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": name, "namespace": "default"},
-            "spec": {
-                "replicas": replicas,
-                "selector": {"matchLabels": {"app": name}},
-                "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec},
-            },
-        },
+        spread_deployment(name, replicas, command, port=8080, node=node),
         {
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": name, "namespace": "default"},
@@ -58,8 +36,7 @@ def _deploy(kubectl, manifest, name):
     assert kubectl("apply -f -", stdin=json.dumps(manifest)).rc == 0
     rollout = kubectl("rollout status deployment/{} --timeout=240s".format(name))
     assert rollout.rc == 0, rollout.stderr + kubectl("get pods -o wide").stdout
-    pods = json.loads(kubectl("get pods -l app={} -o json".format(name)).stdout)["items"]
-    return [p for p in pods if p["status"]["phase"] == "Running" and not p["metadata"].get("deletionTimestamp")]
+    return running_pods(kubectl("get pods -l app={} -o json".format(name)).stdout)
 
 
 @pytest.fixture(scope="module")

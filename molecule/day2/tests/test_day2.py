@@ -9,9 +9,10 @@ import subprocess
 import tempfile
 import time
 
-import pytest
 import testinfra
 import yaml
+
+from helpers import ready_nodes, recap, run_playbook, running_pods, spread_deployment
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MOLECULE_INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
@@ -20,7 +21,6 @@ GROUP_VARS = os.path.join(REPO, "molecule", "day2", "group_vars")
 INVENTORIES = tempfile.mkdtemp(prefix="day2-inventories-")
 # the cluster's PKI, made by the converge step next to Molecule's inventory ("lab" cluster)
 PKI = os.path.join(os.path.dirname(MOLECULE_INVENTORY), ".pki", "lab")
-TEST_IMAGE = "lab.local/busybox:1.35"
 WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
 
 
@@ -45,24 +45,7 @@ def inventory(name, nodes):
 
 def playbook(inventory_path, name, *args):
     """ansible-playbook -i INVENTORY playbooks/NAME ARGS..., as an operator runs it."""
-    argv = [os.path.join(REPO, ".venv", "bin", "ansible-playbook"), "-i", inventory_path,
-            os.path.join(REPO, "playbooks", name), "-e", "pki_local_dir=" + PKI] + list(args)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
-    started = time.time()
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1500, check=False)
-    result.stdout = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
-    result.seconds = time.time() - started
-    return result
-
-
-def recap(result):
-    out = {}
-    for line in result.stdout.split("PLAY RECAP")[-1].splitlines():
-        match = re.match(r"^(\S+)\s+:\s+(.*)$", re.sub(r"\x1b\[[0-9;]*m", "", line).strip())
-        if match:
-            out[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
-    return out
+    return run_playbook(os.path.join("playbooks", name), inventory_path, "pki_local_dir=" + PKI, args=args)
 
 
 def host(name):
@@ -86,10 +69,7 @@ def service_starts(name):
 def wait_ready(expected, timeout=240):
     deadline = time.time() + timeout
     while True:
-        items = json.loads(kubectl("get", "nodes", "-o", "json").stdout or '{"items": []}')["items"]
-        ready = {n["metadata"]["name"] for n in items
-                 if [c["status"] for c in n["status"]["conditions"] if c["type"] == "Ready"] == ["True"]}
-        names = {n["metadata"]["name"] for n in items}
+        names, ready = ready_nodes(kubectl("get", "nodes", "-o", "json").stdout)
         if ready == names == set(expected) or time.time() > deadline:
             return names, ready
         time.sleep(3)
@@ -97,29 +77,14 @@ def wait_ready(expected, timeout=240):
 
 def assert_pod_traffic(nodes):
     """One pod per node (a DaemonSet-like Deployment pinned by spread); every pair pings."""
-    manifest = {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "pinger", "namespace": "default"},
-        "spec": {
-            "replicas": len(nodes),
-            "selector": {"matchLabels": {"app": "pinger"}},
-            "template": {"metadata": {"labels": {"app": "pinger"}}, "spec": {
-                "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
-                                               "whenUnsatisfiable": "DoNotSchedule",
-                                               "labelSelector": {"matchLabels": {"app": "pinger"}}}],
-                "terminationGracePeriodSeconds": 1,
-                "containers": [{"name": "sleep", "image": TEST_IMAGE, "imagePullPolicy": "Never",
-                                "command": ["sleep", "100000"]}]}},
-        },
-    }
+    manifest = spread_deployment("pinger", len(nodes), ["sleep", "100000"], grace_seconds=1)
     # the old pods must be gone: terminating pods still count for the spread constraint
     kubectl("delete", "deployment", "pinger", "--ignore-not-found", "--wait=true")
     kubectl("wait", "--for=delete", "pod", "-l", "app=pinger", "--timeout=120s")
     assert kubectl("apply", "-f", "-", stdin=json.dumps(manifest)).returncode == 0
     rollout = kubectl("rollout", "status", "deployment/pinger", "--timeout=180s")
     assert rollout.returncode == 0, rollout.stderr + kubectl("get", "pods", "-o", "wide").stdout
-    pods = [p for p in json.loads(kubectl("get", "pods", "-l", "app=pinger", "-o", "json").stdout)["items"]
-            if p["status"]["phase"] == "Running" and not p["metadata"].get("deletionTimestamp")]
+    pods = running_pods(kubectl("get", "pods", "-l", "app=pinger", "-o", "json").stdout)
     assert {p["spec"]["nodeName"] for p in pods} == set(nodes), kubectl("get", "pods", "-o", "wide").stdout
     for source in pods:
         for target in pods:

@@ -1,0 +1,119 @@
+"""What the cluster tests share: running a playbook as an operator does, reading its PLAY
+RECAP, waiting for a condition, and the busybox Deployment spread over the nodes.
+
+Plain functions, no pytest fixtures, so that every test directory (tests/verify and the
+Molecule scenarios' tests/) imports the same ones: its conftest.py puts this directory on
+sys.path, then `from helpers import run_playbook, recap`. No test module imports another.
+"""
+import json
+import os
+import re
+import subprocess
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+# the image every lab node has preloaded (lab/build-artifacts.sh); another cluster sets its own
+TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_playbook(playbook, inventory, *extra_vars, check=False, args=(), timeout=1500):
+    """ansible-playbook -i INVENTORY PLAYBOOK [-e ...] [--check --diff] ARGS..., run from this
+    repository's .venv with its ansible.cfg and plain (colourless, default callback) output.
+
+    playbook: a path relative to the repository (``site.yml``, ``playbooks/scale.yml``) or
+    absolute. Each extra var is one ``-e``: a ``"key=value"`` string, a dict, or a
+    ``(key, value)`` pair (dicts and pairs are passed as JSON, so values keep their type).
+    args: more command-line arguments (``["--limit", "node2"]``).
+    Returns the CompletedProcess, stdout without ANSI colours, plus ``seconds`` it took.
+    """
+    argv = [os.path.join(REPO, ".venv", "bin", "ansible-playbook"), "-i", str(inventory),
+            os.path.join(REPO, playbook)]
+    for extra in extra_vars:
+        if isinstance(extra, tuple):
+            extra = {extra[0]: extra[1]}
+        argv += ["-e", extra if isinstance(extra, str) else json.dumps(extra)]
+    if check:
+        argv += ["--check", "--diff"]
+    argv += list(args)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
+    started = time.time()
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    result.stdout = _ANSI.sub("", result.stdout)
+    result.seconds = time.time() - started
+    return result
+
+
+def recap(result):
+    """{host: {'ok': n, 'changed': n, 'failed': n, ...}} from the last PLAY RECAP of a run
+    (empty when the run printed none, e.g. it stopped at a syntax error)."""
+    out = {}
+    if "PLAY RECAP" not in result.stdout:
+        return out
+    for line in result.stdout.split("PLAY RECAP")[-1].splitlines():
+        match = re.match(r"^(\S+)\s+:\s+(.*)$", _ANSI.sub("", line).strip())
+        if match:
+            out[match.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    return out
+
+
+def wait(check, timeout=180, interval=3):
+    """Call check() until it returns something true or timeout seconds have passed; return
+    its last result (false when it never succeeded, for the assertion to show)."""
+    deadline = time.time() + timeout
+    while True:
+        result = check()
+        if result or time.time() > deadline:
+            return result
+        time.sleep(interval)
+
+
+def spread_deployment(name, replicas, command, port=None, node=None, grace_seconds=None):
+    """A Deployment of busybox pods labelled app=NAME, spread evenly over the nodes (at most one
+    pod more on any node: a pod that cannot keep that stays Pending rather than crowd a node).
+
+    command: the container's command (a list); port: its containerPort, if any; node: pin
+    every pod to that node; grace_seconds: terminationGracePeriodSeconds (fast deletes).
+    """
+    container = {"name": name, "image": TEST_IMAGE, "imagePullPolicy": "Never", "command": list(command)}
+    if port:
+        container["ports"] = [{"containerPort": port}]
+    pod_spec = {
+        "topologySpreadConstraints": [{
+            "maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"app": name}},
+        }],
+        "containers": [container],
+    }
+    if node:
+        pod_spec["nodeSelector"] = {"kubernetes.io/hostname": node}
+    if grace_seconds is not None:
+        pod_spec["terminationGracePeriodSeconds"] = grace_seconds
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "default", "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec},
+        },
+    }
+
+
+def running_pods(pod_list_json):
+    """The pods of a `kubectl get pods -o json` output that run and are not being deleted."""
+    return [p for p in json.loads(pod_list_json)["items"]
+            if p["status"]["phase"] == "Running" and not p["metadata"].get("deletionTimestamp")]
+
+
+def ready_nodes(node_list_json):
+    """(names, ready names) of a `kubectl get nodes -o json` output, as two sets."""
+    items = json.loads(node_list_json or '{"items": []}')["items"]
+    names = {n["metadata"]["name"] for n in items}
+    ready = {n["metadata"]["name"] for n in items
+             if [c["status"] for c in n["status"]["conditions"] if c["type"] == "Ready"] == ["True"]}
+    return names, ready
