@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make test: every check of the project, in order, on this machine:
-#   lint (yamllint, ansible-lint production profile), unit tests of the modules (pytest),
+#   lint (yamllint, ansible-lint production profile), the changelog fragments
+#   (antsibull-changelog lint), ansible-test sanity and the modules' unit tests (ansible-test
+#   units, on a copy of the collection under a path ending ansible_collections/k8s_classic/cluster:
+#   tests/sanity/run.sh),
 #   then the Molecule scenarios on real node containers.
 # Every stage runs even when an earlier one failed; the end is a pytest-style summary and
 # the exit status is non-zero when any stage failed.
@@ -39,7 +42,9 @@ molecule_scenario() {  # molecule_scenario SCENARIO [RUNTIME]
 
 stage yamllint yamllint --strict .
 stage ansible-lint ansible-lint
-stage unit pytest -q tests/unit
+stage changelog antsibull-changelog lint
+stage sanity bash tests/sanity/run.sh sanity
+stage units bash tests/sanity/run.sh units
 
 # Molecule needs the engine, the node image and the offline Kubernetes artifacts.
 stage lab-prerequisites bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh && bash lab/build-artifacts.sh'

@@ -26,6 +26,16 @@ ETCD = group("etcd")
 MASTERS = group("masters")
 NODES = group("nodes")
 ALL = sorted(set(ETCD + MASTERS + NODES))
+# the cluster's own systemd services and the hosts each runs on (the container runtime and the
+# overlay's ovs-gre-network also run on the nodes)
+SERVICES = {
+    "etcd": ETCD,
+    "kube-apiserver": MASTERS,
+    "kube-controller-manager": MASTERS,
+    "kube-scheduler": MASTERS,
+    "kubelet": NODES,
+    "kube-proxy": NODES,
+}
 RUNTIME = os.environ.get("LAB_RUNTIME") or os.environ.get("K8S_RUNTIME") or "containerd"
 
 

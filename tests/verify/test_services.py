@@ -1,17 +1,9 @@
 """Each service runs, enabled, exactly on the hosts of its group, and listens on its ports."""
 import pytest
 
-from conftest import ALL, ETCD, MASTERS, NODES, RUNTIME, host
+from conftest import ALL, ETCD, MASTERS, NODES, RUNTIME, SERVICES, host
 
-EXPECTED = {
-    "etcd": ETCD,
-    "kube-apiserver": MASTERS,
-    "kube-controller-manager": MASTERS,
-    "kube-scheduler": MASTERS,
-    "kubelet": NODES,
-    "kube-proxy": NODES,
-    RUNTIME: NODES,
-}
+EXPECTED = dict(SERVICES, **{RUNTIME: NODES})
 
 
 @pytest.mark.parametrize("service", sorted(EXPECTED))

@@ -10,17 +10,9 @@ import re
 
 import pytest
 
-from conftest import ETCD, MASTERS, NODES, host
+from conftest import NODES, SERVICES, host
 
-UNITS = {
-    "etcd": ETCD,
-    "kube-apiserver": MASTERS,
-    "kube-controller-manager": MASTERS,
-    "kube-scheduler": MASTERS,
-    "kubelet": NODES,
-    "kube-proxy": NODES,
-    "ovs-gre-network": NODES,
-}
+UNITS = dict(SERVICES, **{"ovs-gre-network": NODES})
 CASES = [(unit, name) for unit, names in sorted(UNITS.items()) for name in names]
 # a flag value that is a path: --flag=/a/path (quotes and trailing backslashes stripped)
 PATH_FLAG = re.compile(r"--[a-z0-9-]+=(/[^\s\"',]+)")

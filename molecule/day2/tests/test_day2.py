@@ -91,7 +91,7 @@ def assert_pod_traffic(nodes):
             if source is target:
                 continue
             # a pod that has just started may miss the first packets: up to 3 tries of 2 pings
-            for _ in range(3):
+            for _attempt in range(3):
                 ping = kubectl("exec", source["metadata"]["name"], "--", "ping", "-c", "2", "-W", "2",
                                target["status"]["podIP"])
                 if ping.returncode == 0:
