@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 SCENARIOS ?= systemd
 
-.PHONY: help setup lab lab-destroy artifacts image test lint unit sanity molecule clean
+.PHONY: help setup lab lab-destroy artifacts image test lint unit sanity sanity-tools molecule clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,9 +19,12 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	mkdir -p $(VENV)/ansible_collections/k8s_classic
 	ln -sfn ../../.. $(VENV)/ansible_collections/k8s_classic/cluster
-	# ansible-test's own environments for the sanity tests (its pinned tools, from PyPI)
-	bash tests/sanity/run.sh sanity --prime-venvs
 	touch $@
+
+# ansible-test's own environments for the sanity tests: its pinned tools from PyPI, made once
+# into .cache/ansible-test-home (minutes: not part of setup, which make lab needs)
+sanity-tools: setup ## make (or reuse) the environments of ansible-test sanity
+	bash tests/sanity/run.sh sanity --prime-venvs
 
 image: ## build (or reuse) the lab node image
 	bash lab/build-image.sh
@@ -42,7 +45,7 @@ lint: setup ## yamllint and ansible-lint (production profile)
 unit: setup ## Python unit tests of the modules
 	pytest tests/unit
 
-sanity: setup ## ansible-test sanity and units, changelog fragments lint
+sanity: sanity-tools ## ansible-test sanity and units, changelog fragments lint
 	bash tests/sanity/run.sh sanity
 	bash tests/sanity/run.sh units
 	antsibull-changelog lint
