@@ -55,6 +55,11 @@ molecule: setup ## Molecule scenarios (SCENARIOS="systemd default ...")
 	bash lab/build-image.sh >/dev/null
 	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
 
+test-vm: setup ## the ovs_gre role on QEMU VMs, kernel datapath (molecule/ovs_gre_vm)
+	molecule test -s ovs_gre_vm
+
+.PHONY: test-vm
+
 test: setup ## everything: lint, unit tests, Molecule scenarios, with a summary
 	bash tests/run-all.sh
 
