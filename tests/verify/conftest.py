@@ -22,9 +22,18 @@ def group(name):
     return sorted(RUNNER.get_hosts(name))
 
 
-ETCD = group("etcd")
-MASTERS = group("masters")
-NODES = group("nodes")
+def setting(name, default):
+    """A cluster setting (k8s_*) as the inventory sets it, else its documented default
+    (roles/preflight/defaults/main.yml)."""
+    hosts = RUNNER.get_hosts("all")
+    return RUNNER.get_variables(hosts[0]).get(name, default) if hosts else default
+
+
+ETCD = group(setting("k8s_etcd_group", "etcd"))
+MASTERS = group(setting("k8s_masters_group", "masters"))
+NODES = group(setting("k8s_nodes_group", "nodes"))
+PKI_DIR = setting("k8s_pki_dir", "/etc/kubernetes/pki")
+KUBECTL = setting("k8s_bin_dir", "/usr/local/bin") + "/kubectl"
 ALL = sorted(set(ETCD + MASTERS + NODES))
 # the cluster's own systemd services and the hosts each runs on (the container runtime and the
 # overlay's ovs-gre-network also run on the nodes)
@@ -60,7 +69,7 @@ def master():
 @pytest.fixture(scope="session")
 def kubectl(master):
     def run(*args, stdin=None):
-        cmd = "kubectl " + " ".join(args)
+        cmd = KUBECTL + " " + " ".join(args)
         if stdin is not None:
             cmd = "printf '%s' {} | {}".format(_quote(stdin), cmd)
         return master.run(cmd)

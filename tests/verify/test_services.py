@@ -1,7 +1,7 @@
 """Each service runs, enabled, exactly on the hosts of its group, and listens on its ports."""
 import pytest
 
-from conftest import ALL, ETCD, MASTERS, NODES, RUNTIME, SERVICES, host
+from conftest import ALL, ETCD, MASTERS, NODES, PKI_DIR, RUNTIME, SERVICES, host
 
 EXPECTED = dict(SERVICES, **{RUNTIME: NODES})
 
@@ -33,5 +33,5 @@ def test_ports_listen(role):
 def test_private_keys_are_private():
     for name in ALL:
         h = host(name)
-        for path in h.check_output("find /etc/kubernetes/pki -name '*.key'").split():
+        for path in h.check_output("find %s -name '*.key'", PKI_DIR).split():
             assert h.file(path).mode == 0o600, path

@@ -21,6 +21,12 @@ GROUP_VARS = os.path.join(REPO, "molecule", "day2", "group_vars")
 INVENTORIES = tempfile.mkdtemp(prefix="day2-inventories-")
 # the cluster's PKI, made by the converge step next to Molecule's inventory ("lab" cluster)
 PKI = os.path.join(os.path.dirname(MOLECULE_INVENTORY), ".pki", "lab")
+# the scenario's non-default shared paths (group_vars/all/day2.yml) and the defaults
+with open(os.path.join(GROUP_VARS, "all", "day2.yml")) as _handle:
+    SETTINGS = yaml.safe_load(_handle)
+CONFIG_DIR, PKI_DIR, BIN_DIR = SETTINGS["k8s_config_dir"], SETTINGS["k8s_pki_dir"], SETTINGS["k8s_bin_dir"]
+DEFAULT_PATHS = ["/etc/kubernetes"] + ["/usr/local/bin/" + b for b in (
+    "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl")]
 WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
 
 
@@ -53,7 +59,7 @@ def host(name):
 
 
 def kubectl(*args, stdin=None):
-    cmd = ["docker", "exec", "-i", MASTER, "kubectl"] + list(args)
+    cmd = ["docker", "exec", "-i", MASTER, BIN_DIR + "/kubectl"] + list(args)
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -125,6 +131,21 @@ def test_start_two_nodes():
     assert_pod_traffic(["d2-node1", "d2-node2"])
 
 
+def test_shared_paths_follow_the_settings():
+    """The cluster runs from the non-default k8s_config_dir, k8s_pki_dir and k8s_bin_dir alone."""
+    for name in (MASTER, "d2-node1", "d2-node2"):
+        node = host(name)
+        assert node.file(CONFIG_DIR + "/config").exists, name
+        assert node.file(PKI_DIR + "/ca.crt").exists, name
+        assert not node.file(CONFIG_DIR + "/pki").exists, name
+        present = [p for p in DEFAULT_PATHS if node.file(p).exists]
+        assert not present, (name, present)
+    assert host(MASTER).file(BIN_DIR + "/kube-apiserver").exists
+    assert host("d2-node1").file(BIN_DIR + "/kubelet").exists
+    assert "--config={}/kubelet-config.yaml".format(CONFIG_DIR) in host("d2-node1").file(
+        CONFIG_DIR + "/kubelet").content_string
+
+
 def test_scale_to_three_nodes_restarts_nothing_on_the_others():
     before = {n: service_starts(n) for n in ("d2-node1", "d2-node2")}
     result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "scale.yml")
@@ -151,7 +172,8 @@ def test_remove_node_drains_deletes_and_cleans_it():
     for name in ("d2-node1", "d2-node3"):
         assert len(tunnels(name)) == 1, name
     removed = host("d2-node2")
-    assert not removed.file("/etc/kubernetes").exists
+    assert not removed.file(CONFIG_DIR).exists
+    assert not removed.file(PKI_DIR).exists
     assert not removed.service("kubelet").is_running
     assert removed.run("ip link show kbr0").rc != 0
     assert_pod_traffic(["d2-node1", "d2-node3"])
@@ -190,7 +212,9 @@ def test_reset_needs_confirmation_then_returns_the_host_to_bare():
     node = host("d2-node2")
     for service in ("kubelet", "kube-proxy", "containerd", "ovs-gre-network"):
         assert not node.service(service).is_running, service
-    for path_ in ("/etc/kubernetes", "/usr/local/bin/kubelet", "/etc/cni/net.d/10-kbr0.conflist"):
+    gone = [CONFIG_DIR, PKI_DIR, "/etc/cni/net.d/10-kbr0.conflist"] + [
+        BIN_DIR + "/" + b for b in ("kubelet", "kube-proxy", "kubectl")]
+    for path_ in gone + DEFAULT_PATHS:
         assert not node.file(path_).exists, path_
     # /var/lib/kubelet is a mount point in the lab's containers: emptied, not removed
     assert node.run("ls -A /var/lib/kubelet 2>/dev/null").stdout.strip() == ""
@@ -204,14 +228,14 @@ def test_reset_needs_confirmation_then_returns_the_host_to_bare():
 def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
     path = inventory("day2-removed", ["d2-node1", "d2-node3"])
     before = {n: service_starts(n)["kubelet"] for n in ("d2-node1", "d2-node3")}
-    level = 4 if "--v=3" in host("d2-node1").file("/etc/kubernetes/config").content_string else 3
+    level = 4 if "--v=3" in host("d2-node1").file(CONFIG_DIR + "/config").content_string else 3
     result = playbook(path, "upgrade.yml", "-e", "node_kubelet_log_level={}".format(level))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     print("upgrade.yml: {:.0f} s".format(result.seconds))
     order = drain_order(result.stdout)
     assert order == [("Drain", "d2-node1"), ("Uncordon", "d2-node1"), ("Drain", "d2-node3"), ("Uncordon", "d2-node3")], order
     for name in ("d2-node1", "d2-node3"):
-        assert "--v={}".format(level) in host(name).file("/etc/kubernetes/config").content_string
+        assert "--v={}".format(level) in host(name).file(CONFIG_DIR + "/config").content_string
         assert service_starts(name)["kubelet"] != before[name], name
     nodes = json.loads(kubectl("get", "nodes", "-o", "json").stdout)["items"]
     assert not any(n["spec"].get("unschedulable") for n in nodes)
