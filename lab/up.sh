@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make lab: from a bare machine to a running lab cluster, then print it.
 #   1. a Docker engine (installed from Debian and started when none answers)
-#   2. the node image and the Kubernetes artifacts (built offline, cached)
+#   2. the node image, the Kubernetes artifacts and the CoreDNS image (built offline, cached)
 #   3. one node container per host of inventory/lab/hosts.yml
 #   4. site.yml deploys the cluster on them; the nodes and pods are printed.
 # LAB_RUNTIME=docker deploys with the docker runtime instead of containerd.
@@ -17,6 +17,8 @@ step "lab node image"
 bash lab/build-image.sh
 step "Kubernetes artifacts"
 bash lab/build-artifacts.sh
+step "CoreDNS image"
+bash lab/build-coredns.sh
 step "node containers"
 ansible-playbook -i "$inventory" lab/create.yml
 step "lab-only preparation of the nodes"

@@ -1,0 +1,46 @@
+"""The health report (playbooks/verify.yml) against the running cluster: it passes and lists
+every host; with kube-scheduler stopped on the first master it fails and names it."""
+import re
+
+from conftest import ALL, INVENTORY, MASTERS, host
+from helpers import recap, run_playbook, wait
+
+PLAYBOOK = "playbooks/verify.yml"
+
+
+def _table(result):
+    """The report's rows as (host, check, status) from the printed table."""
+    rows = []
+    for line in result.stdout.splitlines():
+        match = re.match(r'^\s*"(\S+)\s{2,}(.+?)\s{2,}(OK|WARN|FAIL)\s{2,}', line)
+        if match:
+            rows.append(match.groups())
+    return rows
+
+
+def test_report_passes_and_lists_every_host():
+    result = run_playbook(PLAYBOOK, INVENTORY)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    rows = _table(result)
+    assert {r[0] for r in rows} == set(ALL), rows
+    assert all(status != "FAIL" for _, _, status in rows), rows
+    checks = {r[1] for r in rows}
+    for expected in ("etcd member health", "etcd leader", "kube-apiserver /readyz",
+                     "kube-controller-manager /healthz", "kube-scheduler /healthz", "node Ready (API)"):
+        assert expected in checks, checks
+    assert any(c.startswith("GRE port ") for c in checks) and any(c.startswith("DNS ") for c in checks)
+    assert all(counts["changed"] == 0 for counts in recap(result).values()), recap(result)
+    print("verify.yml: {} rows, {:.0f} s".format(len(rows), result.seconds))
+
+
+def test_report_fails_naming_a_stopped_scheduler():
+    master = host(MASTERS[0])
+    try:
+        master.run("systemctl stop kube-scheduler")
+        result = run_playbook(PLAYBOOK, INVENTORY)
+        assert result.returncode != 0
+        assert (MASTERS[0], "kube-scheduler /healthz", "FAIL") in _table(result), result.stdout[-3000:]
+        assert "{}: kube-scheduler /healthz".format(MASTERS[0]) in result.stdout
+    finally:
+        master.run("systemctl start kube-scheduler")
+        assert wait(lambda: master.service("kube-scheduler").is_running, timeout=60)
