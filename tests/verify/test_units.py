@@ -23,7 +23,7 @@ def _show(h, unit):
                          "-p ReadWritePaths -p LoadState -p NRestarts", unit)
     props = {}
     for line in out.splitlines():
-        key, _, value = line.partition("=")
+        key, value = line.partition("=")[::2]
         props.setdefault(key, []).append(value)
     return props
 
@@ -40,7 +40,7 @@ def test_unit_paths_exist(unit, name):
     for value in props.get("EnvironmentFiles", []):
         if value:
             # "/etc/kubernetes/config (ignore_errors=no)": an optional file ("-") would hide a miss
-            path, _, flags = value.partition(" ")
+            path, flags = value.partition(" ")[::2]
             assert "ignore_errors=no" in flags, "{} on {}: EnvironmentFile {} is optional".format(unit, name, path)
             paths.append(path)
     for value in props.get("ExecStart", []):
