@@ -24,11 +24,13 @@ def run_command(module, argv):
     return module.run_command(argv, expand_user_and_vars=False)
 
 
-def fail_command(module, argv, rc, stdout, stderr):
-    """Fail the module with what the command said, the command line first."""
-    reason = stderr.strip() or stdout.strip() or 'no output'
+def fail_command(module, argv, rc, stdout, stderr, reason=None, **result):
+    """Fail the module with what the command said (or reason, when given), the command line first.
+
+    result adds to the module's result, such as changed=True when earlier commands changed the system."""
+    reason = reason or stderr.strip() or stdout.strip() or 'no output'
     module.fail_json(msg='%s failed (rc=%d): %s' % (command_line(argv), rc, reason),
-                     cmd=command_line(argv), rc=rc, stdout=stdout, stderr=stderr)
+                     cmd=command_line(argv), rc=rc, stdout=stdout, stderr=stderr, **result)
 
 
 def run(module, argv, allowed_rc=(0,)):

@@ -27,23 +27,28 @@ description:
     O(via) and O(dev) but another metric is this route with a changed metric, and is replaced by a
     route with the new metric (added first, then the old one deleted, so the destination stays reachable).
   - Routes are read with C(ip -j) (JSON) where iproute2 supports it, and from its text output otherwise (EL 7).
+  - Kernel routes do not survive a reboot. A route set with this module alone is gone after the host restarts,
+    unless something re-creates it at boot (the distribution's network configuration, or a unit of your own).
+    In this collection the C(ovs_gre) role does that for the overlay's route to the pod range - its
+    C(ovs-gre-network) systemd unit (a oneshot service, enabled at boot, that runs C(/usr/local/sbin/ovs-gre-network)
+    written from the role's C(ovs-gre-network.j2) template) re-creates the route (and the bridges and addresses
+    it needs) at every boot, and the role runs this module so that a changed route is put right at once.
 author:
   - k8s-classic maintainers (@k8s-classic)
+extends_documentation_fragment:
+  - k8s_classic.cluster.module_attributes
 requirements:
   - iproute2 (the C(ip) command)
-  - The Python C(ipaddress) module (part of Python 3; C(python2-ipaddress) on Python 2.7)
 notes:
   - Multipath routes (several C(nexthop)s) are not supported; such a route is replaced by a single-path one.
 attributes:
-  check_mode:
-    support: full
-    description: Computes the C(ip route) commands, returned in RV(commands), without running them.
   diff_mode:
     support: full
-    description: Shows the routes to O(dest) in O(table) before and after.
+    description:
+      - Shows the routes to O(dest) in O(table) before and after, in the kernel's order and with the values the
+        kernel fills in (metric, V(proto=boot)), so that only the route that changes shows as changed.
+        The device the kernel picks for a route given only O(via) is not predicted.
   platform:
-    support: full
-    platforms: posix
     description: Linux hosts with iproute2.
 options:
   dest:
@@ -71,10 +76,14 @@ options:
       - The metric (preference; lower wins) of the route.
       - When not set, a route that exists keeps its metric, and a new one gets the kernel's default
         (0 for IPv4, 1024 for IPv6).
+      - For IPv6, V(0) means 1024, as the kernel stores an IPv6 route added with metric 0 with 1024.
+      - From 0 to 4294967295.
     type: int
   table:
     description:
       - The routing table, by name (from C(/etc/iproute2/rt_tables)) or number.
+      - V(0), V(all) and V(unspec) are refused - C(ip route show table 0) lists the routes of every table,
+        so they name no table that a route could be compared in or deleted from.
     type: str
     default: main
   proto:
@@ -163,20 +172,27 @@ route:
     proto:
       description: The routing protocol.
       type: str
-      returned: when the route has one
       sample: boot
 '''
 
+import re
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.k8s_classic.cluster.plugins.module_utils.addresses import checked_address, require_ipaddress
+from ansible_collections.k8s_classic.cluster.plugins.module_utils.addresses import checked_address
 from ansible_collections.k8s_classic.cluster.plugins.module_utils.command import run_changes
 from ansible_collections.k8s_classic.cluster.plugins.module_utils.iproute import (
     DEFAULT_METRIC,
     IpRoute,
+    kernel_route,
     normalize_destination,
     route_matches,
 )
+
+# Tables that `ip route` reads as "every table": no route is in them.
+ALL_TABLES = ('all', 'unspec')
+NUMBER = re.compile(r'^(?:0[xX][0-9a-fA-F]+|[0-9]+)$')
+MAX_METRIC = 0xffffffff
 
 
 def checked_destination(module):
@@ -187,17 +203,41 @@ def checked_destination(module):
         module.fail_json(msg="dest must be a network in CIDR notation or 'default': %s" % error)
 
 
+def checked_table(module):
+    """table, unless it is one that ip reads as every table (0, all, unspec)."""
+    table = module.params['table']
+    number = NUMBER.match(table.strip()) and int(table.strip(), 16 if table.strip()[:2].lower() == '0x' else 10)
+    if not table.strip() or table.strip().lower() in ALL_TABLES or number == 0:
+        module.fail_json(msg='table %r names no routing table: ip reads 0, all and unspec as every table; '
+                             'give a table by name (main) or by a number from 1' % table)
+    return table
+
+
+def checked_metric(module, version):
+    """metric, with IPv6's 0 written as the 1024 that the kernel stores for it."""
+    metric = module.params['metric']
+    if metric is None:
+        return None
+    if not 0 <= metric <= MAX_METRIC:
+        module.fail_json(msg='metric must be a number from 0 to %d, not %d' % (MAX_METRIC, metric))
+    if version == 6 and metric == 0:
+        return DEFAULT_METRIC[6]
+    return metric
+
+
 def wanted_route(module):
     """The route the task describes, and its IP version."""
+    table = checked_table(module)
     dest, dest_version = checked_destination(module)
     via, via_version = checked_address(module, 'via')
     src, src_version = checked_address(module, 'src')
     versions = set(version for version in (dest_version, via_version, src_version) if version)
     if len(versions) > 1:
         module.fail_json(msg='dest, via and src must all be IPv4 or all IPv6 (dest=%s via=%s src=%s)' % (dest, via, src))
-    want = dict(dest=dest, table=module.params['table'], via=via, dev=module.params['dev'], src=src,
-                metric=module.params['metric'], proto=module.params['proto'])
-    return want, versions.pop() if versions else 4
+    version = versions.pop() if versions else 4
+    want = dict(dest=dest, table=table, via=via, dev=module.params['dev'], src=src,
+                metric=checked_metric(module, version), proto=module.params['proto'])
+    return want, version
 
 
 def route_to_replace(routes, want):
@@ -222,6 +262,11 @@ def requested_route(want, current, version):
     return route
 
 
+def as_kernel_has_it(route):
+    """route as the kernel will list it: with the protocol it gives a route added without one (boot)."""
+    return kernel_route(**route)
+
+
 def replace_commands(iproute, route, current):
     """Put route in the kernel; when that changes the metric, delete the route of the old metric after."""
     commands = [iproute.command('replace', route)]
@@ -236,8 +281,12 @@ def ensure_present(iproute, routes, want, version):
     if current is not None and route_matches(current, want):
         return current, [], routes
     route = requested_route(want, current, version)
-    routes_after = [other for other in routes if other is not current] + [route]
-    return route, replace_commands(iproute, route, current), routes_after
+    after = as_kernel_has_it(route)
+    # the route takes the place of the one it replaces, so that the diff shows that one line changed
+    routes_after = [after if other is current else other for other in routes]
+    if current is None:
+        routes_after.append(after)
+    return after, replace_commands(iproute, route, current), routes_after
 
 
 def ensure_absent(iproute, routes, want):
@@ -262,7 +311,6 @@ def main():
         required_if=[('state', 'present', ('dev', 'via'), True)],
         supports_check_mode=True,
     )
-    require_ipaddress(module)
     want, version = wanted_route(module)
     iproute = IpRoute(module, version)
     routes = iproute.show(want['dest'], want['table'])

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.k8s_classic.cluster.plugins.module_utils.command import (
     command_line,
+    fail_command,
     run,
     run_changes,
 )
@@ -85,3 +86,12 @@ def test_run_changes_stops_at_the_first_failure():
     with pytest.raises(Failed):
         run_changes(module, [['ip', 'route', 'replace', 'default', 'dev', 'kbr0'], ['true']])
     assert len(module.calls) == 1
+
+
+def test_fail_command_takes_a_reason_and_more_result():
+    with pytest.raises(Failed) as failed:
+        fail_command(FakeModule(), ['ovs-vsctl', 'show'], -14, '', '', reason='timed out', changed=True)
+    result = failed.value.args[0]
+    assert result['msg'] == 'ovs-vsctl show failed (rc=-14): timed out'
+    assert result['changed'] is True
+    assert result['rc'] == -14

@@ -13,9 +13,12 @@ import pytest
 
 from ansible_collections.k8s_classic.cluster.plugins.module_utils.ovs import (
     Vsctl,
+    as_set,
     decode_datum,
     decode_table,
     ovs_bool,
+    ovs_key,
+    ovs_value,
 )
 
 # `ovs-vsctl --format=json --columns=_uuid,name,type,options,error,ofport list Interface` of two tunnels.
@@ -93,3 +96,70 @@ def test_find_row_asks_for_the_name_quoted_and_the_columns():
 def test_find_row_of_no_such_row():
     module = FakeModule(stdout='{"data":[],"headings":["name","protected"]}')
     assert Vsctl(module, timeout=5).find_row('Port', 'gre9', ['name', 'protected']) is None
+
+
+@pytest.mark.parametrize('value, listed', [('a', ['a']), (['a', 'b'], ['a', 'b']), ([], [])])
+def test_as_set_lists_a_set_of_one_written_alone(value, listed):
+    assert as_set(value) == listed
+
+
+@pytest.mark.parametrize('key, written', [
+    ('remote_ip', 'remote_ip'),
+    ('k8s.io/peer', 'k8s.io/peer'),
+    ('a:b', '"a:b"'),
+    ('a=b', '"a=b"'),
+    ('a b', '"a b"'),
+    ('a,b', '"a,b"'),
+    ('"q', '"\\"q"'),
+    ('', '""'),
+])
+def test_ovs_key_quotes_what_would_end_a_token(key, written):
+    assert ovs_key(key) == written
+
+
+@pytest.mark.parametrize('value, written', [
+    ('192.168.10.22', '192.168.10.22'),
+    ('a b:c=d', 'a b:c=d'),
+    ('', '""'),
+    ('"x', '"\\"x"'),
+    ('x"', 'x"'),
+])
+def test_ovs_value_quotes_only_empty_and_leading_quote(value, written):
+    assert ovs_value(value) == written
+
+
+class TimingOut(FakeModule):
+    def __init__(self, rc):
+        FakeModule.__init__(self)
+        self.rc = rc
+
+    def run_command(self, args, **kwargs):
+        return self.rc, '', ''
+
+    def fail_json(self, **result):
+        raise AssertionError(result)
+
+
+@pytest.mark.parametrize('rc, timed_out', [(-14, True), (142, True), (1, False), (0, False)])
+def test_timed_out_knows_sigalrm(rc, timed_out):
+    assert Vsctl(FakeModule(), timeout=5).timed_out(rc) is timed_out
+
+
+def test_run_says_when_ovs_vsctl_timed_out():
+    with pytest.raises(AssertionError) as failed:
+        Vsctl(TimingOut(-14), timeout=3).run(['show'])
+    assert failed.value.args[0]['msg'] == (
+        '/usr/bin/ovs-vsctl --timeout=3 show failed (rc=-14): ovs-vsctl timed out after 3 seconds (ovsdb-server or '
+        'ovs-vswitchd did not answer in time; are they running, and is the database socket right?)')
+
+
+def test_run_passes_other_failures_on():
+    with pytest.raises(AssertionError) as failed:
+        Vsctl(TimingOut(1), timeout=3).run(['show'])
+    assert failed.value.args[0]['msg'] == '/usr/bin/ovs-vsctl --timeout=3 show failed (rc=1): no output'
+
+
+def test_database_is_given_to_every_call():
+    vsctl = Vsctl(FakeModule(), timeout=5, database='unix:/run/openvswitch/db.sock')
+    assert vsctl.transaction([['show']]) == ['/usr/bin/ovs-vsctl', '--timeout=5', '--db=unix:/run/openvswitch/db.sock',
+                                             'show']

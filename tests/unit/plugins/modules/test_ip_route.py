@@ -31,12 +31,14 @@ class FakeIp(object):
         self.json_output = json_output
         self.failure = failure
         self.changes = []
+        self.queries = []
 
     def __call__(self, args, **kwargs):
         assert args[0] == '/usr/bin/ip'
         if 'show' not in args:
             self.changes.append(args)
             return self.failure or (0, '', '')
+        self.queries.append(args)
         if '-j' in args and not self.json_output:
             return 255, '', 'Option "-j" is unknown, try "ip -help".\n'
         version = 6 if '-6' in args else 4
@@ -78,7 +80,7 @@ def test_adds_a_missing_route(module_runner):
     assert result['changed'] is True
     assert result['commands'] == [IP4 + ' replace 10.244.2.0/24 dev kbr0 metric 0 table main']
     assert len(ip.changes) == 1
-    assert result['route'] == dict(dest='10.244.2.0/24', table='main', dev='kbr0', metric=0)
+    assert result['route'] == dict(dest='10.244.2.0/24', table='main', dev='kbr0', metric=0, proto='boot')
 
 
 def test_route_as_wanted_is_left_alone_and_returned_as_the_kernel_has_it(module_runner):
@@ -216,8 +218,8 @@ def test_check_mode_reports_the_commands_without_running_them(module_runner):
 def test_diff_shows_the_routes_to_dest_before_and_after(module_runner):
     ip = FakeIp(pod_routes(kernel(dev='eth0')))
     result = module_runner.exits(ip_route.main, present(), ip, diff=True)
-    route = dict(dest='10.244.2.0/24', table='main', metric=0)
-    assert result['diff'] == dict(before=dict(routes=[dict(route, dev='eth0', proto='boot')]),
+    route = dict(dest='10.244.2.0/24', table='main', metric=0, proto='boot')
+    assert result['diff'] == dict(before=dict(routes=[dict(route, dev='eth0')]),
                                   after=dict(routes=[dict(route, dev='kbr0')]))
 
 
@@ -275,3 +277,90 @@ def test_bad_arguments_fail_before_routes_are_changed(module_runner, args, messa
     result = module_runner.fails(ip_route.main, args, ip)
     assert message in result['msg']
     assert ip.changes == []
+
+
+# issue 10 item 8: IPv6 metric 0 is the kernel's 1024.
+
+def test_ipv6_metric_0_is_the_1024_the_kernel_stores(module_runner):
+    ip = FakeIp({(6, 'main', 'fd00:10:244::/56'): [kernel('fd00:10:244::/56', metric=1024, pref='medium')]})
+    result = module_runner.exits(ip_route.main, dict(dest='fd00:10:244::/56', dev='kbr0', metric=0), ip)
+    assert result['changed'] is False
+    assert ip.changes == []
+
+
+def test_new_ipv6_route_with_metric_0_is_added_with_1024(module_runner):
+    ip = FakeIp()
+    result = module_runner.exits(ip_route.main, dict(dest='fd00:10:244::/56', dev='kbr0', metric=0), ip)
+    assert result['commands'] == [IP6 + ' replace fd00:10:244::/56 dev kbr0 metric 1024 table main']
+    assert result['route']['metric'] == 1024
+
+
+def test_ipv6_absent_with_metric_0_deletes_the_route_of_1024(module_runner):
+    ip = FakeIp({(6, 'main', 'fd00:10:244::/56'): [kernel('fd00:10:244::/56', metric=1024)]})
+    result = module_runner.exits(ip_route.main, dict(dest='fd00:10:244::/56', metric=0, state='absent'), ip)
+    assert result['commands'] == [IP6 + ' del fd00:10:244::/56 dev kbr0 metric 1024 proto boot table main']
+
+
+def test_ipv4_metric_0_stays_0(module_runner):
+    ip = FakeIp(pod_routes(kernel()))
+    result = module_runner.exits(ip_route.main, present(metric=0), ip)
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('metric', [-1, 4294967296])
+def test_metric_out_of_range_is_refused(module_runner, metric):
+    ip = FakeIp()
+    result = module_runner.fails(ip_route.main, present(metric=metric), ip)
+    assert result['msg'] == 'metric must be a number from 0 to 4294967295, not %d' % metric
+
+
+# issue 10 item 9: tables that ip reads as every table.
+
+@pytest.mark.parametrize('table', ['0', '00', '0x0', 'all', 'unspec', 'ALL', ''])
+def test_every_table_is_refused(module_runner, table):
+    ip = FakeIp({(4, 'main', '10.244.2.0/24'): [kernel()]})
+    for state in ('present', 'absent'):
+        result = module_runner.fails(ip_route.main, present(table=table, state=state), ip)
+        assert result['msg'].startswith('table %r names no routing table: ip reads 0, all and unspec as every table'
+                                        % table)
+    assert ip.changes == []
+    assert ip.queries == []
+
+
+@pytest.mark.parametrize('table', ['local', '255', '0x64', 'default'])
+def test_other_tables_are_taken(module_runner, table):
+    result = module_runner.exits(ip_route.main, present(table=table), FakeIp())
+    assert result['commands'][0].endswith(' table %s' % table)
+
+
+# issue 10 item 10: the diff shows only the routes that change, in the kernel's order.
+
+def test_diff_keeps_the_kernels_order_and_changes_only_the_replaced_route(module_runner):
+    ip = FakeIp(pod_routes(kernel(dev='eth0', metric=5), kernel(gateway='10.0.0.1', dev='eth1', metric=100),
+                           kernel(dev='eth2', metric=200)))
+    result = module_runner.exits(ip_route.main, dict(dest='10.244.2.0/24', via='10.0.0.9', metric=100), ip, diff=True)
+    before, after = result['diff']['before']['routes'], result['diff']['after']['routes']
+    assert [route['metric'] for route in after] == [5, 100, 200]
+    assert before[0] == after[0] and before[2] == after[2]
+    assert after[1] == dict(dest='10.244.2.0/24', table='main', via='10.0.0.9', metric=100, proto='boot')
+
+
+def test_diff_of_a_replaced_route_differs_only_in_what_changed(module_runner):
+    ip = FakeIp(pod_routes(kernel(dev='eth0')))
+    result = module_runner.exits(ip_route.main, present(), ip, diff=True)
+    before, after = result['diff']['before']['routes'][0], result['diff']['after']['routes'][0]
+    assert [key for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)] == ['dev']
+
+
+def test_diff_of_a_changed_metric_shows_the_route_in_place(module_runner):
+    ip = FakeIp(pod_routes(kernel(dev='eth0', metric=5), kernel(metric=100)))
+    result = module_runner.exits(ip_route.main, present(metric=50), ip, diff=True)
+    assert result['diff']['before']['routes'][0] == result['diff']['after']['routes'][0]
+    assert result['diff']['after']['routes'][1]['metric'] == 50
+    assert len(result['diff']['after']['routes']) == 2
+
+
+def test_diff_without_change_is_empty(module_runner):
+    ip = FakeIp(pod_routes(kernel(dev='eth0', metric=5), kernel(metric=100, protocol='static')))
+    result = module_runner.exits(ip_route.main, present(metric=100), ip, diff=True)
+    assert result['diff']['before'] == result['diff']['after']
