@@ -1,5 +1,5 @@
 """The ovs_gre mesh on every node: bridges, one protected tunnel per peer, routes, pings."""
-import hashlib
+import json
 import os
 
 import pytest
@@ -19,8 +19,15 @@ def kbr0_address(name):
     return out.split()[3].split("/")[0]
 
 
-def port_name(peer):
-    return "gre-" + hashlib.md5(peer.encode()).hexdigest()[:8]
+def tunnels_by_peer(node):
+    """{peer name: port name} of the node's tunnels, from each port's external_ids:k8s-classic-peer."""
+    out = node.check_output("ovs-vsctl --format=json --columns=name,external_ids list Port")
+    tunnels = {}
+    for name, external_ids in json.loads(out)["data"]:
+        peer = dict(external_ids[1]).get("k8s-classic-peer")
+        if peer:
+            tunnels[peer] = name
+    return tunnels
 
 
 @pytest.mark.parametrize("name", NODES)
@@ -28,10 +35,15 @@ def test_one_protected_tunnel_to_every_other_node(name):
     node = host(name)
     ports = node.check_output("ovs-vsctl list-ports obr0").split()
     tunnels = sorted(p for p in ports if p.startswith("gre-"))
-    assert tunnels == sorted(port_name(peer) for peer in NODES if peer != name)
+    peers = tunnels_by_peer(node)
+    assert sorted(peers) == [peer for peer in NODES if peer != name]
+    assert sorted(peers.values()) == tunnels
     for tunnel in tunnels:
+        assert len(tunnel) == len("gre-") + 8
         assert node.check_output("ovs-vsctl get Port %s protected", tunnel) == "true"
         assert node.check_output("ovs-vsctl get Interface %s type", tunnel) == "gre"
+        assert node.check_output("ovs-vsctl get Interface %s error", tunnel) == "[]"
+        assert int(node.check_output("ovs-vsctl get Interface %s ofport", tunnel)) > 0
 
 
 @pytest.mark.parametrize("name", NODES)
