@@ -156,8 +156,8 @@ CASES = {
     "kube_binaries: missing offline binaries": (dict(), [("kube_binaries_local_dir", "/nonexistent/bin")],
                                                 ["kube_binaries_local_dir '/nonexistent/bin'"]),
     "kube_binaries: unreachable release URL": (dict(), [("kube_binaries_source", "url")],
-                                               ["cannot reach https://dl.k8s.io/release/v1.20.2/bin/linux/amd64/"
-                                                "kube-apiserver.sha256 to check version v1.20.2"]),
+                                               ["cannot reach https://dl.k8s.io/release/v1.20.2/bin/linux/amd64/",
+                                                ".sha256 to check version v1.20.2"]),
     "kube_binaries: local binaries of another version": (dict(), [("k8s_version", "v1.20.3"),
                                                                   ("kube_binaries_local_dir", LAB_BIN)],
                                                          ["kube-apiserver reports 'Kubernetes v1.20.2', not k8s_version "
