@@ -1,8 +1,8 @@
 """Cluster DNS (roles/cluster_dns): CoreDNS on the DNS Service address answers every pod.
 
 From a busybox pod on every node, with busybox's own resolver (nslookup, which sends its
-queries to the nameserver of the pod's resolv.conf): the API's Service by its short name
-`kubernetes.default` (through the pod's search domains), a ClusterIP Service, a headless
+queries to the nameserver of the pod's resolv.conf but applies no search domain): the API's
+Service (kubernetes.default.svc.DOMAIN; the search domains are checked in resolv.conf), a ClusterIP Service, a headless
 Service's pod records, and a name outside the cluster (K8S_TEST_OUTSIDE_NAME, default
 deb.debian.org: a name the lab machine's resolver knows). Then one DNS pod's node is lost
 (cordoned, its DNS pod deleted) and every node's pods keep resolving.
@@ -105,9 +105,15 @@ def test_dns_pods_spread_over_nodes(dns_pods):
 
 
 @pytest.mark.parametrize("node", NODES)
-def test_pod_resolves_the_api_service_by_short_name(kubectl, clients, node):
+def test_pod_resolves_the_api_service(kubectl, clients, node):
+    """busybox's nslookup applies no search domains (measured: `nslookup kubernetes.default`
+    is NXDOMAIN in a pod whose resolv.conf has them): the pod's resolv.conf must carry the
+    search domains that make `kubernetes.default` kubernetes.default.svc.DOMAIN for libc
+    resolvers, and that name must resolve."""
+    resolv = kubectl("exec", clients[node], "--", "cat", "/etc/resolv.conf").stdout
+    assert "search default.svc.{0} svc.{0} {0}".format(DOMAIN) in resolv, resolv
     api_ip = kubectl("get service kubernetes -o jsonpath='{.spec.clusterIP}'").stdout.strip()
-    ok, out = _resolves(kubectl, clients[node], "kubernetes.default", {api_ip})
+    ok, out = _resolves(kubectl, clients[node], "kubernetes.default.svc." + DOMAIN, {api_ip})
     assert ok, out
 
 
