@@ -119,14 +119,14 @@ def test_pod_resolves_the_api_service(kubectl, clients, node):
 
 @pytest.mark.parametrize("node", NODES)
 def test_pod_resolves_a_service_name(kubectl, clients, web, node):
-    cluster_ip, _ = web
+    cluster_ip = web[0]
     ok, out = _resolves(kubectl, clients[node], "dnsweb.default.svc." + DOMAIN, {cluster_ip})
     assert ok, out
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_pod_resolves_headless_service_to_its_pods(kubectl, clients, web, node):
-    _, pod_ips = web
+    pod_ips = web[1]
     ok, out = _resolves(kubectl, clients[node], "dnsweb-headless.default.svc." + DOMAIN, pod_ips)
     assert ok, out
 
@@ -145,7 +145,7 @@ def test_dns_keeps_answering_when_a_node_is_lost(kubectl, clients, dns_pods):
     try:
         assert kubectl("cordon", lost).rc == 0
         assert kubectl("--namespace kube-system delete pod --wait=false", dns_pods[0]["metadata"]["name"]).rc == 0
-        for _ in range(3):
+        for _round in range(3):
             for node, pod in sorted(clients.items()):
                 result = _lookup(kubectl, pod, name)
                 assert result.rc == 0 and _addresses(result.stdout), "{} on {}: {}{}".format(

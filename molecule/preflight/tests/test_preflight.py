@@ -215,7 +215,7 @@ def refusals():
     assert wrapper.returncode == 0, wrapper.stderr
 
     def run(case):
-        inventory_args, extra, _ = CASES[case]
+        inventory_args, extra = CASES[case][:2]
         extra = [(key, other_arch if value == "OTHER_ARCH_BIN" else value) for key, value in extra]
         path = inventory(pathlib.Path(tempfile.mkdtemp(prefix="preflight-")), **inventory_args)
         try:

@@ -15,7 +15,7 @@ def query(server, name):
     packet = struct.pack(">HHHHHH", ident, 0x0100, 1, 0, 0, 0) + question + b"\x00" + struct.pack(">HH", 1, 1)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(2)
-    for _ in range(3):
+    for _attempt in range(3):
         sock.sendto(packet, (server, 53))
         try:
             data = sock.recv(4096)
@@ -39,10 +39,10 @@ def skip_name(data, pos):
 def answers(data):
     flags, qdcount, ancount = struct.unpack(">HHH", data[2:8])
     pos = 12
-    for _ in range(qdcount):
+    for _question in range(qdcount):
         pos = skip_name(data, pos) + 4
     addresses = []
-    for _ in range(ancount):
+    for _answer in range(ancount):
         pos = skip_name(data, pos)
         rtype, _cls, _ttl, length = struct.unpack(">HHIH", data[pos:pos + 10])
         pos += 10

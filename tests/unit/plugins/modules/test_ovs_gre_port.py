@@ -390,11 +390,7 @@ def test_failing_query_fails_the_module(module_runner):
                                   'database connection failed')
 
 
-
-
-
 # issue 10 item 1: a tunnel that ovs-vswitchd rejected is reported on every run, not only after a change.
-
 @pytest.mark.parametrize('broken', [
     dict(error='could not add network device gre-node2 to ofproto (File exists)', ofport=-1),
     dict(ofport=-1),
