@@ -12,7 +12,9 @@ import subprocess
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-# the image every lab node has preloaded (lab/build-artifacts.sh); another cluster sets its own
+# the test pods' image: busybox as the lab builds it (lab/build-artifacts.sh), preloaded on every
+# node; a lab cluster with a registry pulls docker.io's name busybox:1.35 through its mirror
+# (K8S_TEST_IMAGE=busybox:1.35); another cluster sets its own
 TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -76,7 +78,7 @@ def spread_deployment(name, replicas, command, port=None, node=None, grace_secon
     command: the container's command (a list); port: its containerPort, if any; node: pin
     every pod to that node; grace_seconds: terminationGracePeriodSeconds (fast deletes).
     """
-    container = {"name": name, "image": TEST_IMAGE, "imagePullPolicy": "Never", "command": list(command)}
+    container = {"name": name, "image": TEST_IMAGE, "imagePullPolicy": "IfNotPresent", "command": list(command)}
     if port:
         container["ports"] = [{"containerPort": port}]
     pod_spec = {

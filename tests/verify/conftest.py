@@ -35,6 +35,8 @@ NODES = group(setting("k8s_nodes_group", "nodes"))
 PKI_DIR = setting("k8s_pki_dir", "/etc/kubernetes/pki")
 KUBECTL = setting("k8s_bin_dir", "/usr/local/bin") + "/kubectl"
 ALL = sorted(set(ETCD + MASTERS + NODES))
+# the cluster's own registry (optional): its hosts are cluster hosts too (firewall sources)
+REGISTRIES = group(setting("k8s_registry_group", "registry"))
 # the cluster's own systemd services and the hosts each runs on (the container runtime and the
 # overlay's ovs-gre-network also run on the nodes)
 SERVICES = {

@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from conftest import ALL, ETCD, MASTERS, NODES, address, host
+from conftest import ALL, ETCD, MASTERS, NODES, REGISTRIES, address, host
 
 EXPECTED = os.environ.get("LAB_FIREWALLD", "").lower() in ("1", "yes", "true")
 
@@ -64,5 +64,5 @@ def test_gre_and_pod_bridge_allowed(name):
     h = host(name)
     assert "gre" in h.check_output("firewall-cmd --zone=internal --list-protocols").split()
     sources = h.check_output("firewall-cmd --zone=internal --list-sources").split()
-    assert sorted(sources) == sorted(set(address(other) for other in ALL)), sources
+    assert sorted(sources) == sorted(set(address(other) for other in ALL + REGISTRIES)), sources
     assert "kbr0" in h.check_output("firewall-cmd --zone=trusted --list-interfaces").split()

@@ -201,6 +201,13 @@ CASES = {
                                 ["node_kubelet_config_extra authentication.anonymous.enabled: True", "node_allow_insecure"]),
     "node: missing image archive": (dict(), [("node_preload_images", [{"name": "x:1", "archive": "/nonexistent/x.tar"}])],
                                     ["/nonexistent/x.tar"]),
+    # the cluster's registry
+    "registry account without a password": (dict(), [("k8s_registry_auth", {"username": "puller"})],
+                                            ["k8s_registry_auth for user 'puller' needs"]),
+    "container_runtime: docker mirroring another registry": (
+        dict(), [("k8s_container_runtime", "docker"),
+                 ("container_runtime_registry_mirrors", {"docker.io": ["reg.example:5000"], "quay.io": ["reg.example:5000"]})],
+        ["container_runtime_registry_mirrors has mirrors for quay.io", "docker mirrors docker.io only"]),
 }
 ABSENT = {"control_plane: acknowledged insecure setting": ["control_plane_apiserver_extra_args --anonymous-auth"]}
 
