@@ -146,6 +146,17 @@ def test_shared_paths_follow_the_settings():
         CONFIG_DIR + "/kubelet").content_string
 
 
+def test_without_cluster_dns_no_coredns_and_no_dead_dns_address():
+    """k8s_cluster_dns is false here (group_vars/all/day2.yml): no CoreDNS, and the kubelets do
+    not point the pods at the DNS Service address, where nothing would answer."""
+    deployments = kubectl("--namespace", "kube-system", "get", "deployments", "-o", "name")
+    assert deployments.returncode == 0, deployments.stderr
+    assert "coredns" not in deployments.stdout
+    for name in ("d2-node1", "d2-node2"):
+        config = host(name).file(CONFIG_DIR + "/kubelet-config.yaml").content_string
+        assert "10.254.0.10" not in config, (name, config)
+
+
 def test_scale_to_three_nodes_restarts_nothing_on_the_others():
     before = {n: service_starts(n) for n in ("d2-node1", "d2-node2")}
     result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "scale.yml")

@@ -201,6 +201,8 @@ CASES = {
                                 ["node_kubelet_config_extra authentication.anonymous.enabled: True", "node_allow_insecure"]),
     "node: missing image archive": (dict(), [("node_preload_images", [{"name": "x:1", "archive": "/nonexistent/x.tar"}])],
                                     ["/nonexistent/x.tar"]),
+    "cluster_dns: upstream resolver not an address": (dict(), [("cluster_dns_upstream_resolvers", ["dns.example.org"])],
+                                                      ["cluster_dns_upstream_resolvers has dns.example.org"]),
     # the cluster's registry
     "registry account without a password": (dict(), [("k8s_registry_auth", {"username": "puller"})],
                                             ["k8s_registry_auth for user 'puller' needs"]),
