@@ -1,73 +1,105 @@
 #!/usr/bin/env bash
-# make test: every check of the project, in order, on this machine:
-#   lint (yamllint, ansible-lint production profile), the changelog fragments
-#   (antsibull-changelog lint), ansible-test sanity and the modules' unit tests (ansible-test
-#   units, on a copy of the collection under a path ending ansible_collections/k8s_classic/cluster:
-#   tests/sanity/run.sh),
-#   then the Molecule scenarios on real node containers.
-# Every stage runs even when an earlier one failed; the end is a pytest-style summary and
-# the exit status is non-zero when any stage failed.
-# SCENARIOS overrides the scenario list, e.g. SCENARIOS="systemd" make test.
+# make test: every check of the project on this machine:
+#   lint (yamllint, ansible-lint production profile) and the changelog fragments
+#   (antsibull-changelog lint); then, side by side, ansible-test sanity and the modules' unit
+#   tests (ansible-test units, on a copy of the collection under a path ending
+#   ansible_collections/k8s_classic/cluster: tests/sanity/run.sh) and the lab's prerequisites
+#   (engine, node image, offline artifacts); then the Molecule scenarios on real node
+#   containers, in two lanes that run at the same time (each lane one scenario after the
+#   other: most of a scenario's time is spent waiting on services, pods and package
+#   installs, and two lanes keep a full run within CI's time on two cores).
+# Every stage runs even when an earlier one failed; each stage's whole output is in
+# $TEST_LOGS/<stage>.log (default .cache/test-logs), the end is a pytest-style summary with
+# the last lines of every failed stage, and the exit status is non-zero when any stage failed.
+# SCENARIOS overrides the scenarios: lanes separated by '|', each a list of scenario[:runtime],
+# e.g. SCENARIOS="systemd" make test, or SCENARIOS="ovs_gre | day2:docker" make test.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 logs=${TEST_LOGS:-$PWD/.cache/test-logs}
 mkdir -p "$logs"
-# scenario[:runtime]: the default (cluster) scenario runs once per container runtime
-# day2 runs with docker, so that both runtimes are covered by one cluster each;
-# default:docker is left out for CI's time; `SCENARIOS="default:docker" make test` runs it.
-SCENARIOS=${SCENARIOS:-"systemd ovs_gre preflight default:containerd day2:docker"}
+# The default scenario (the cluster with its registry) runs with containerd and firewalld,
+# day2 with docker, so that each runtime has a cluster; default:docker is left out for CI's
+# time (`SCENARIOS="default:docker" make test` runs it).
+SCENARIOS=${SCENARIOS:-"systemd ovs_gre preflight | default:containerd day2:docker"}
 
-results=()
-passed=0
-failed=0
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
 started=$(date +%s)
 
-stage() {  # stage NAME COMMAND... : run, log to $logs/NAME.log, remember the result
-  local name=$1 t0 rc
+stage() {  # stage NAME COMMAND... : run it, its output to $logs/NAME.log, its result to $results
+  local name=$1 t0 rc took
   shift
   t0=$(date +%s)
-  printf '\n[%s] ==== %s: %s\n' "$(date +%T)" "$name" "$*"
-  "$@" 2>&1 | tee "$logs/$name.log"
-  rc=${PIPESTATUS[0]}
-  local took=$(($(date +%s) - t0))
-  if [ "$rc" = 0 ]; then
-    passed=$((passed + 1)); results+=("PASSED $name (${took}s)")
+  printf '[%s] ==== %s: %s\n' "$(date +%T)" "$name" "$*"
+  if [ -n "${QUIET:-}" ]; then
+    "$@" >"$logs/$name.log" 2>&1
+    rc=$?
   else
-    failed=$((failed + 1)); results+=("FAILED $name (${took}s, exit $rc, log $logs/$name.log)")
+    "$@" 2>&1 | tee "$logs/$name.log"
+    rc=${PIPESTATUS[0]}
   fi
+  took=$(($(date +%s) - t0))
+  if [ "$rc" = 0 ]; then
+    echo "PASSED $name (${took}s)" >>"$results"
+  else
+    echo "FAILED $name (${took}s, exit $rc, log $logs/$name.log)" >>"$results"
+  fi
+  printf '[%s] ==== %s: %s in %ss\n' "$(date +%T)" "$name" "$([ "$rc" = 0 ] && echo passed || echo FAILED)" "$took"
 }
 
-molecule_scenario() {  # molecule_scenario SCENARIO [RUNTIME]
+molecule_scenario() {  # molecule_scenario SCENARIO RUNTIME
   # firewalld runs on the hosts of the containerd cluster only: docker's own firewalld
   # integration (its zone for the bridge) is not tested here yet
   local firewalld=yes
-  [ "${2:-containerd}" = docker ] && firewalld=no
-  LAB_RUNTIME=${2:-containerd} LAB_FIREWALLD=$firewalld molecule test -s "$1"
+  [ "$2" = docker ] && firewalld=no
+  LAB_RUNTIME=$2 LAB_FIREWALLD=$firewalld molecule test -s "$1"
+}
+
+lane() {  # lane ENTRY... : the scenarios one after the other, output only to their logs
+  local entry scenario runtime
+  for entry in "$@"; do
+    scenario=${entry%%:*}
+    runtime=${entry#*:}
+    [ "$runtime" = "$entry" ] && runtime=containerd
+    if [ ! -d "molecule/$scenario" ]; then
+      echo "FAILED molecule-$scenario (no such scenario)" >>"$results"
+      continue
+    fi
+    QUIET=1 stage "molecule-$scenario-$runtime" molecule_scenario "$scenario" "$runtime"
+  done
 }
 
 stage yamllint yamllint --strict .
 stage ansible-lint ansible-lint
 stage changelog antsibull-changelog lint
-stage sanity bash tests/sanity/run.sh sanity
-stage units bash tests/sanity/run.sh units
 
-# Molecule needs the engine, the node image, the offline Kubernetes artifacts, CoreDNS, the
-# guestbook image and crane (which pushes the images into the cluster registry).
-stage lab-prerequisites bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh && bash lab/build-artifacts.sh && bash lab/build-coredns.sh && bash lab/build-guestbook.sh && bash lab/build-crane.sh'
-for entry in $SCENARIOS; do
-  scenario=${entry%%:*}
-  runtime=${entry#*:}
-  [ "$runtime" = "$entry" ] && runtime=containerd
-  if [ ! -d "molecule/$scenario" ]; then
-    failed=$((failed + 1)); results+=("FAILED molecule-$scenario (no such scenario)")
-    continue
-  fi
-  stage "molecule-$scenario-$runtime" molecule_scenario "$scenario" "$runtime"
+# ansible-test beside the lab's prerequisites (the engine, the node image, the offline
+# Kubernetes artifacts, CoreDNS, the guestbook image and crane, which pushes images into the
+# cluster registry), which the scenarios need
+(QUIET=1 stage sanity bash tests/sanity/run.sh sanity; QUIET=1 stage units bash tests/sanity/run.sh units) &
+checks=$!
+stage lab-prerequisites bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh && bash lab/build-artifacts.sh &&
+  bash lab/build-coredns.sh && bash lab/build-guestbook.sh && bash lab/build-crane.sh'
+
+lanes=()
+IFS='|' read -r -a lane_lists <<<"$SCENARIOS"
+for list in "${lane_lists[@]}"; do
+  # shellcheck disable=SC2086 # a lane is a space-separated list
+  lane $list &
+  lanes+=($!)
 done
+wait "$checks" "${lanes[@]}"
 
+passed=$(grep -c '^PASSED' "$results")
+failed=$(grep -c '^FAILED' "$results")
 printf '\n==================== short test summary ====================\n'
-printf '%s\n' "${results[@]}"
+cat "$results"
+while read -r _ name _; do
+  [ -f "$logs/$name.log" ] || continue
+  printf '\n---------- last lines of %s ----------\n' "$name"
+  tail -n 40 "$logs/$name.log"
+done < <(grep '^FAILED' "$results")
 printf '==================== %s passed, %s failed in %ss ====================\n' \
   "$passed" "$failed" "$(($(date +%s) - started))"
 printf '%s passed, %s failed\n' "$passed" "$failed"
