@@ -1,7 +1,7 @@
 """The pod network (ovs_gre): pods reach each other across nodes, Services answer.
 
 Pods of a Deployment spread over every node; a ClusterIP Service in front of them; and a
-NodePort Service (port 30001, as in the original notes) in front of one pod on the first
+NodePort Service (port 30002; the guestbook has 30001, as in the original notes) in front of one pod on the first
 node only, so that the other nodes must forward to it.
 """
 import json
@@ -12,7 +12,7 @@ import pytest
 from conftest import MASTERS, NODES, address, host
 from helpers import running_pods, spread_deployment, wait
 
-NODE_PORT = 30001
+NODE_PORT = 30002
 
 
 def _manifest(name, replicas, node=None, service_type="ClusterIP"):
