@@ -7,7 +7,8 @@
 #   (engine, node image, offline artifacts); then the Molecule scenarios on real node
 #   containers, in two lanes that run at the same time (each lane one scenario after the
 #   other: most of a scenario's time is spent waiting on services, pods and package
-#   installs, and two lanes keep a full run within CI's time on two cores).
+#   installs, and two lanes keep a full run within CI's time on two cores). A scenario that
+#   needs the Kubernetes artifacts waits until they are built.
 # Every stage runs even when an earlier one failed; each stage's whole output is in
 # $TEST_LOGS/<stage>.log (default .cache/test-logs), the end is a pytest-style summary with
 # the last lines of every failed stage, and the exit status is non-zero when any stage failed.
@@ -21,7 +22,10 @@ mkdir -p "$logs"
 # The default scenario (the cluster with its registry) runs with containerd and firewalld,
 # day2 with docker, so that each runtime has a cluster; default:docker is left out for CI's
 # time (`SCENARIOS="default:docker" make test` runs it).
-SCENARIOS=${SCENARIOS:-"systemd ovs_gre preflight | default:containerd day2:docker"}
+SCENARIOS=${SCENARIOS:-"systemd ovs_gre preflight day2:docker | default:containerd"}
+# Scenarios that need only the engine and the node image, not the Kubernetes artifacts: they
+# start while the artifacts are still being built (on a fresh machine, minutes).
+IMAGE_ONLY="systemd ovs_gre ovs_gre_vm"
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -66,6 +70,10 @@ lane() {  # lane ENTRY... : the scenarios one after the other, output only to th
       echo "FAILED molecule-$scenario (no such scenario)" >>"$results"
       continue
     fi
+    case " $IMAGE_ONLY " in
+      *" $scenario "*) ;;
+      *) while [ ! -e "$artifacts_done" ]; do sleep 5; done ;;
+    esac
     QUIET=1 stage "molecule-$scenario-$runtime" molecule_scenario "$scenario" "$runtime"
   done
 }
@@ -74,13 +82,18 @@ stage yamllint yamllint --strict .
 stage ansible-lint ansible-lint
 stage changelog antsibull-changelog lint
 
-# ansible-test beside the lab's prerequisites (the engine, the node image, the offline
-# Kubernetes artifacts, CoreDNS, the guestbook image and crane, which pushes images into the
-# cluster registry), which the scenarios need
+# ansible-test beside the lab's prerequisites, which the scenarios need: the engine and the
+# node image first, then (in the background, while the scenarios that need only the image
+# run) the offline Kubernetes artifacts, CoreDNS, the guestbook image and crane (which pushes
+# images into the cluster registry)
 (QUIET=1 stage sanity bash tests/sanity/run.sh sanity; QUIET=1 stage units bash tests/sanity/run.sh units) &
 checks=$!
-stage lab-prerequisites bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh && bash lab/build-artifacts.sh &&
-  bash lab/build-coredns.sh && bash lab/build-guestbook.sh && bash lab/build-crane.sh'
+stage lab-image bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh'
+artifacts_done=$(mktemp -u)
+trap 'rm -f "$results" "$artifacts_done"' EXIT
+(QUIET=1 stage lab-artifacts bash -c 'bash lab/build-artifacts.sh && bash lab/build-coredns.sh &&
+  bash lab/build-guestbook.sh && bash lab/build-crane.sh'; touch "$artifacts_done") &
+checks_artifacts=$!
 
 lanes=()
 IFS='|' read -r -a lane_lists <<<"$SCENARIOS"
@@ -89,7 +102,7 @@ for list in "${lane_lists[@]}"; do
   lane $list &
   lanes+=($!)
 done
-wait "$checks" "${lanes[@]}"
+wait "$checks" "$checks_artifacts" "${lanes[@]}"
 
 passed=$(grep -c '^PASSED' "$results")
 failed=$(grep -c '^FAILED' "$results")
