@@ -20,7 +20,6 @@ import pytest
 from conftest import NODES, PKI_DIR, REGISTRIES, RUNTIME, address, host, setting
 
 PORT = int(setting("k8s_registry_port", 5000))
-AUTH = setting("k8s_registry_auth", {}) or {}
 pytestmark = pytest.mark.skipif(not REGISTRIES, reason="no host in the registry group of this inventory")
 
 
@@ -35,10 +34,19 @@ def tls():
     return ssl.create_default_context(cadata=ca)
 
 
-def _get(url, context, auth=True):
+@pytest.fixture(scope="module")
+def login(registry_address):
+    """The registry's account as the nodes have it: the Basic token in the kubelet's
+    /var/lib/kubelet/config.json of the first node, or None when no node has one."""
+    config = host(NODES[0]).file("/var/lib/kubelet/config.json")
+    if not config.exists:
+        return None
+    return json.loads(config.content_string)["auths"][registry_address]["auth"]
+
+
+def _get(url, context, token=None):
     request = urllib.request.Request(url)
-    if auth and AUTH.get("username"):
-        token = base64.b64encode("{}:{}".format(AUTH["username"], AUTH["password"]).encode()).decode()
+    if token:
         request.add_header("Authorization", "Basic " + token)
     try:
         with urllib.request.urlopen(request, context=context, timeout=20) as response:
@@ -79,8 +87,8 @@ def test_registry_service_runs(name):
     assert any(host(name).service(s).is_running for s in services)
 
 
-def test_registry_answers_https_with_the_cluster_ca_and_holds_the_images(registry_address, tls):
-    status, body = _get("https://{}/v2/_catalog".format(registry_address), tls)
+def test_registry_answers_https_with_the_cluster_ca_and_holds_the_images(registry_address, tls, login):
+    status, body = _get("https://{}/v2/_catalog".format(registry_address), tls, login)
     assert status == 200, body
     repositories = set(json.loads(body)["repositories"])
     # every image the nodes' settings name by the registry is in it
@@ -95,11 +103,19 @@ def test_registry_refuses_plain_http(registry_address):
         urllib.request.urlopen("http://{}/v2/".format(registry_address), timeout=10).read()
 
 
-def test_registry_asks_for_the_account_when_there_is_one(registry_address, tls):
-    status, _ = _get("https://{}/v2/".format(registry_address), tls, auth=False)
-    assert status == (401 if AUTH.get("username") else 200)
-    if AUTH.get("username"):
-        assert _get("https://{}/v2/".format(registry_address), tls)[0] == 200
+def test_registry_asks_for_the_account_the_nodes_have(registry_address, tls, login):
+    """With an account (k8s_registry_auth), every node has it and the registry refuses anyone
+    without it; without one, no node has an account and the registry answers everyone."""
+    anonymous = _get("https://{}/v2/".format(registry_address), tls)[0]
+    configs = [host(node).file("/var/lib/kubelet/config.json") for node in NODES]
+    if login is None:
+        assert anonymous == 200
+        assert not any(config.exists for config in configs)
+        return
+    assert anonymous == 401
+    assert _get("https://{}/v2/".format(registry_address), tls, login)[0] == 200
+    assert _get("https://{}/v2/".format(registry_address), tls, base64.b64encode(b"lab:wrong").decode())[0] == 401
+    assert all(config.exists and config.mode == 0o600 for config in configs)
 
 
 @pytest.mark.parametrize("node", NODES)
