@@ -106,12 +106,20 @@ wait "$checks" "$checks_artifacts" "${lanes[@]}"
 
 passed=$(grep -c '^PASSED' "$results")
 failed=$(grep -c '^FAILED' "$results")
-printf '\n==================== short test summary ====================\n'
-cat "$results"
+# CI shows only the end of this output: the failed stages' last lines first, then the
+# summary, then for each failed stage the lines that say why (Ansible's fatal and failed
+# tasks, pytest's failures), so the reason is on screen even when the rest is cut off.
 while read -r _ name _; do
   [ -f "$logs/$name.log" ] || continue
   printf '\n---------- last lines of %s ----------\n' "$name"
   tail -n 40 "$logs/$name.log"
+done < <(grep '^FAILED' "$results")
+printf '\n==================== short test summary ====================\n'
+cat "$results"
+while read -r _ name _; do
+  [ -f "$logs/$name.log" ] || continue
+  printf '\n---------- why %s failed ----------\n' "$name"
+  grep -E -B1 -A2 '^fatal: |^failed: |^FAILED |^E   |^ERROR|CRITICAL' "$logs/$name.log" | cut -c1-400 | tail -n 20
 done < <(grep '^FAILED' "$results")
 printf '==================== %s passed, %s failed in %ss ====================\n' \
   "$passed" "$failed" "$(($(date +%s) - started))"
