@@ -1,5 +1,5 @@
 """Day 2 on a running cluster, in order: scale 2 -> 3 nodes, remove a node, reset a host,
-roll a settings change through with upgrade.yml. After each step: every node Ready and pods
+roll a settings change through with upgrade.yml, back etcd up and restore it. After each step: every node Ready and pods
 on different nodes reach each other. The playbooks run as an operator would run them,
 against inventories of their own that share the PKI of the converge step."""
 import json
@@ -250,6 +250,43 @@ def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
         assert service_starts(name)["kubelet"] != before[name], name
     nodes = json.loads(kubectl("get", "nodes", "-o", "json").stdout)["items"]
     assert not any(n["spec"].get("unschedulable") for n in nodes)
+    names, ready = wait_ready(["d2-node1", "d2-node3"])
+    assert ready == {"d2-node1", "d2-node3"}, names
+    assert_pod_traffic(["d2-node1", "d2-node3"])
+
+
+def test_etcd_backup_then_restore_brings_the_objects_back():
+    """upgrade.yml above took a snapshot first; etcd-backup.yml takes another (keeping 1, so the
+    upgrade's goes); objects changed after it are undone by etcd-restore.yml, which refuses
+    without confirmation. The cluster then serves, schedules and routes as before."""
+    path = inventory("day2-removed", ["d2-node1", "d2-node3"])
+    backups = os.path.join(os.path.dirname(path), ".etcd-backups", "lab")
+    from_upgrade = sorted(os.listdir(backups))
+    assert len(from_upgrade) == 1 and from_upgrade[0].endswith(".db"), from_upgrade
+    assert kubectl("create", "configmap", "day2-kept", "--from-literal=state=before-snapshot").returncode == 0
+
+    backup = playbook(path, "etcd-backup.yml", "-e", "etcd_backup_keep=1")
+    assert backup.returncode == 0, backup.stdout[-4000:] + backup.stderr[-2000:]
+    snapshots = sorted(os.listdir(backups))
+    assert len(snapshots) == 1 and snapshots != from_upgrade, (from_upgrade, snapshots)
+    snapshot = os.path.join(backups, snapshots[0])
+    assert oct(os.stat(snapshot).st_mode & 0o777) == "0o600" and oct(os.stat(backups).st_mode & 0o777) == "0o700"
+    assert host(MASTER).check_output("ls /var/backups/etcd").split() == snapshots
+
+    assert kubectl("delete", "configmap", "day2-kept").returncode == 0
+    assert kubectl("create", "configmap", "day2-lost", "--from-literal=state=after-snapshot").returncode == 0
+    refused = playbook(path, "etcd-restore.yml", "-e", "etcd_restore_snapshot=" + snapshot)
+    assert refused.returncode != 0 and "etcd_restore_confirm=yes" in refused.stdout, refused.stdout[-2000:]
+    assert all(c["changed"] == 0 for c in recap(refused).values())
+
+    restore = playbook(path, "etcd-restore.yml", "-e", "etcd_restore_snapshot=" + snapshot, "-e", "etcd_restore_confirm=yes")
+    assert restore.returncode == 0, restore.stdout[-4000:] + restore.stderr[-2000:]
+    print("etcd-backup.yml: {:.0f} s; etcd-restore.yml: {:.0f} s".format(backup.seconds, restore.seconds))
+    kept = kubectl("get", "configmap", "day2-kept", "-o", "jsonpath={.data.state}")
+    assert kept.returncode == 0 and kept.stdout == "before-snapshot", kept.stdout + kept.stderr
+    lost = kubectl("get", "configmap", "day2-lost")
+    assert lost.returncode != 0 and "NotFound" in lost.stderr, lost.stdout + lost.stderr
+    assert host(MASTER).run("ls -d /var/lib/etcd/member-data.before-restore-*").rc == 0
     names, ready = wait_ready(["d2-node1", "d2-node3"])
     assert ready == {"d2-node1", "d2-node3"}, names
     assert_pod_traffic(["d2-node1", "d2-node3"])

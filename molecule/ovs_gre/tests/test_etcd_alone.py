@@ -1,16 +1,20 @@
 """The etcd role reused alone (converge.yml: pki + etcd on the etcd group, no masters group,
 an unrelated host in the inventory): three members, one cluster, healthy, with TLS; and
-nothing of a Kubernetes control plane on the hosts."""
+nothing of a Kubernetes control plane on the hosts. Its backup and restore entry points
+(etcd-snapshot.yml) rebuild all three members from one snapshot."""
 import json
 import os
 
 import pytest
 import testinfra.utils.ansible_runner
 
+from helpers import run_playbook
+
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 MEMBERS = sorted(RUNNER.get_hosts("etcd"))
 PKI = "/etc/kubernetes/pki/etcd"
+SNAPSHOT_PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "etcd-snapshot.yml")
 ETCDCTL = ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert={0}/ca.crt "
            "--cert={0}/healthcheck-client.crt --key={0}/healthcheck-client.key ").format(PKI)
 
@@ -52,3 +56,45 @@ def test_a_key_written_on_one_member_is_read_on_another():
 def test_no_control_plane_on_the_host(name):
     for service in ("kube-apiserver", "kubelet"):
         assert not host(name).service(service).is_running
+
+
+def get(name, key):
+    return host(name).check_output(ETCDCTL + "get --print-value-only " + key)
+
+
+def test_backup_then_restore_rebuilds_all_three_members_from_one_snapshot(tmp_path):
+    """A key written before the snapshot is back on every member after the restore, one written
+    after it is gone; the three members form one healthy cluster again, each kept its old data."""
+    first = host(MEMBERS[0])
+    assert first.run(ETCDCTL + "put /backup/kept before-snapshot").rc == 0
+    whole = os.path.dirname(INVENTORY)
+    backups = []
+    for _ in range(2):  # two snapshots with etcd_backup_keep=1: the newest alone stays
+        backup = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=backup", ("etcd_backup_local_dir", str(tmp_path)),
+                              ("etcd_backup_keep", 1))
+        assert backup.returncode == 0, backup.stdout[-3000:] + backup.stderr[-2000:]
+        backups.append(backup.seconds)
+    snapshots = sorted(tmp_path.glob("*.db"))
+    assert len(snapshots) == 1, snapshots
+    assert oct(snapshots[0].stat().st_mode & 0o777) == "0o600" and oct(tmp_path.stat().st_mode & 0o777) == "0o700"
+    on_member = first.check_output("ls /var/backups/etcd").split()
+    assert on_member == [snapshots[0].name], on_member
+    assert first.file("/var/backups/etcd/" + snapshots[0].name).mode == 0o600
+
+    assert first.run(ETCDCTL + "put /backup/kept after-snapshot").rc == 0
+    assert first.run(ETCDCTL + "put /backup/lost written-after-snapshot").rc == 0
+    restore = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=restore", ("etcd_restore_snapshot", str(snapshots[0])))
+    assert restore.returncode == 0, restore.stdout[-3000:] + restore.stderr[-2000:]
+    print("backup: {:.0f} s, {:.0f} s; restore of 3 members: {:.0f} s".format(backups[0], backups[1], restore.seconds))
+
+    for name in MEMBERS:
+        assert get(name, "/backup/kept") == "before-snapshot", name
+        assert get(name, "/backup/lost") == "", name
+        members = json.loads(host(name).check_output(ETCDCTL + "member list -w json"))["members"]
+        assert sorted(m["name"] for m in members) == MEMBERS
+        aside = host(name).run("ls -d /var/lib/etcd/member-data.before-restore-*").stdout.split()
+        assert len(aside) == 1, (name, aside)
+    health = first.run(ETCDCTL + "endpoint health --cluster")
+    assert health.rc == 0 and (health.stdout + health.stderr).count("is healthy") == 3, health.stdout + health.stderr
+    assert first.run(ETCDCTL + "put /backup/after-restore written").rc == 0
+    assert get(MEMBERS[-1], "/backup/after-restore") == "written"

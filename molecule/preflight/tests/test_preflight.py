@@ -169,6 +169,7 @@ CASES = {
                                       ["pki_apiserver_extra_sans has k8s.example.org"]),
     "etcd: extra env the role sets": (dict(), [("etcd_extra_env", {"ETCD_NAME": "x", "QUOTA": "1"})],
                                       ["etcd_extra_env sets QUOTA, ETCD_NAME"]),
+    "etcd: no backup kept": (dict(), [("etcd_backup_keep", 0)], ["etcd_backup_keep is 0: keep at least 1 snapshot."]),
     "etcd: validate entry point type check": (dict(), [("etcd_health_timeout", "soon")],
                                               ["arg spec 'validate'", "etcd_health_timeout"]),
     "control_plane: NodeRestriction dropped": (dict(), [("control_plane_admission_plugins", ["AlwaysPullImages"])],
