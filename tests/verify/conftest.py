@@ -33,6 +33,7 @@ ETCD = group(setting("k8s_etcd_group", "etcd"))
 MASTERS = group(setting("k8s_masters_group", "masters"))
 NODES = group(setting("k8s_nodes_group", "nodes"))
 PKI_DIR = setting("k8s_pki_dir", "/etc/kubernetes/pki")
+CONFIG_DIR = setting("k8s_config_dir", "/etc/kubernetes")
 KUBECTL = setting("k8s_bin_dir", "/usr/local/bin") + "/kubectl"
 ALL = sorted(set(ETCD + MASTERS + NODES))
 # the cluster's own registry (optional): its hosts are cluster hosts too (firewall sources)

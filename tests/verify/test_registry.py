@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import NODES, PKI_DIR, REGISTRIES, RUNTIME, address, host, setting
+from conftest import CONFIG_DIR, NODES, PKI_DIR, REGISTRIES, RUNTIME, address, host, setting
 
 PORT = int(setting("k8s_registry_port", 5000))
 pytestmark = pytest.mark.skipif(not REGISTRIES, reason="no host in the registry group of this inventory")
@@ -55,7 +55,6 @@ def _get(url, context, token=None):
         return error.code, error.read().decode()
 
 
-CONFIG_DIR = setting("k8s_config_dir", "/etc/kubernetes")
 
 
 def _sandbox_image(node):

@@ -1,7 +1,19 @@
-"""Nothing answers an unauthenticated client: apiserver, kubelet and etcd refuse it."""
+"""Nothing answers an unauthenticated client: apiserver, kubelet and etcd refuse it. Secrets are
+encrypted in etcd with a key only the masters hold; the apiserver keeps an audit log of who did
+what, without bodies."""
+import base64
+import json
+import time
+import uuid
+
 import pytest
 
-from conftest import ETCD, MASTERS, NODES, address, host
+from conftest import CONFIG_DIR, ETCD, MASTERS, NODES, PKI_DIR, address, host, kubectl, setting
+
+ETCDCTL = ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert={0}/etcd/ca.crt "
+           "--cert={0}/etcd/healthcheck-client.crt --key={0}/etcd/healthcheck-client.key ").format(PKI_DIR)
+PROVIDER = setting("control_plane_secrets_encryption", "secretbox")
+AUDIT_LOG = setting("control_plane_audit_log_path", "/var/log/kubernetes/audit.log")
 
 # Runs on a node: an HTTPS request with no client certificate; prints the HTTP status,
 # or TLS-REFUSED when the server ends the handshake for want of a certificate.
@@ -44,3 +56,59 @@ def test_etcd_refuses_clients_without_certificate(name):
 @pytest.mark.parametrize("name", MASTERS)
 def test_no_insecure_apiserver_port(name):
     assert not host(name).socket("tcp://127.0.0.1:8080").is_listening
+
+
+def test_a_secret_is_stored_encrypted_in_etcd():
+    """The value etcd holds for a new Secret is the provider's ciphertext, not the Secret."""
+    run = kubectl(host(MASTERS[0]))
+    name = "encryption-probe-" + uuid.uuid4().hex[:8]
+    marker = "plaintext-" + uuid.uuid4().hex
+    assert run("create secret generic", name, "--from-literal=word=" + marker).rc == 0
+    try:
+        out = host(ETCD[0]).check_output(ETCDCTL + "get /registry/secrets/default/" + name + " -w json")
+        raw = base64.b64decode(json.loads(out)["kvs"][0]["value"])
+        assert raw.startswith("k8s:enc:{}:v1:key1:".format(PROVIDER).encode()), raw[:40]
+        assert marker.encode() not in raw
+        assert run("get secret", name, "-o jsonpath='{.data.word}'").stdout == base64.b64encode(marker.encode()).decode()
+    finally:
+        run("delete secret", name)
+
+
+def test_every_secret_is_stored_encrypted():
+    """Secrets made before encryption was configured were written again (the role rewrites them)."""
+    keys = host(ETCD[0]).check_output(ETCDCTL + "get /registry/secrets/ --prefix --keys-only").split()
+    assert keys
+    for key in keys:
+        out = host(ETCD[0]).check_output(ETCDCTL + "get " + key + " -w json")
+        raw = base64.b64decode(json.loads(out)["kvs"][0]["value"])
+        assert raw.startswith(b"k8s:enc:" + PROVIDER.encode() + b":v1:"), (key, raw[:40])
+
+
+def test_only_the_masters_hold_the_encryption_key():
+    for name in MASTERS:
+        for path in (PKI_DIR + "/secrets-encryption.key", CONFIG_DIR + "/encryption-config.yaml"):
+            f = host(name).file(path)
+            assert f.exists and f.user == "root" and f.mode == 0o600, (name, path)
+    for name in sorted(set(NODES + ETCD) - set(MASTERS)):
+        assert not host(name).file(PKI_DIR + "/secrets-encryption.key").exists, name
+
+
+def test_audit_log_records_who_did_what_without_bodies():
+    master = host(MASTERS[0])
+    run = kubectl(master)
+    name = "audit-probe-" + uuid.uuid4().hex[:8]
+    marker = "body-" + uuid.uuid4().hex
+    assert run("create configmap", name, "--from-literal=word=" + marker).rc == 0
+    run("delete configmap", name)
+    assert master.file(AUDIT_LOG).mode == 0o600 and master.file(AUDIT_LOG.rsplit("/", 1)[0]).mode == 0o700
+    for _ in range(10):
+        lines = master.run("grep -F %s %s", name, AUDIT_LOG).stdout.splitlines()
+        events = [json.loads(line) for line in lines]
+        if any(e["verb"] == "create" for e in events):
+            break
+        time.sleep(1)
+    creates = [e for e in events if e["verb"] == "create" and e["objectRef"]["resource"] == "configmaps"]
+    assert creates, lines
+    assert creates[0]["level"] == "Metadata" and creates[0]["user"]["username"] == "kubernetes-admin", creates[0]
+    assert not any("requestObject" in e or "responseObject" in e for e in events)
+    assert master.run("grep -c -F %s %s", marker, AUDIT_LOG).stdout.strip() == "0"
