@@ -29,6 +29,32 @@ except (ssl.SSLError, ConnectionResetError, urllib.error.URLError) as e:
 """
 
 
+# Runs on a cluster host: a TLS 1.2 handshake offering one cipher suite (OpenSSL's name),
+# optionally with a client certificate; prints OK and what was agreed, or REFUSED and why.
+HANDSHAKE = r"""
+import socket, ssl, sys
+address, port, cipher = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.set_ciphers(cipher + ":@SECLEVEL=1")
+if len(sys.argv) > 5:
+    ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+try:
+    with socket.create_connection((address, port), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
+        print("OK", tls.version(), tls.cipher()[0])
+except (ssl.SSLError, OSError) as e:
+    print("REFUSED", e)
+"""
+# (who probes, address, port, client certificate) of every TLS server of the cluster
+TLS_SERVERS = (
+    [("apiserver " + m, NODES[0], address(m), 6443, ()) for m in MASTERS]
+    + [("controller-manager " + m, m, "127.0.0.1", 10257, ()) for m in MASTERS]
+    + [("scheduler " + m, m, "127.0.0.1", 10259, ()) for m in MASTERS]
+    + [("kubelet " + n, NODES[0], address(n), 10250, ()) for n in NODES]
+    + [("etcd " + e, e, "127.0.0.1", 2379, (PKI_DIR + "/etcd/healthcheck-client.crt",
+                                            PKI_DIR + "/etcd/healthcheck-client.key")) for e in ETCD])
+
+
 def probe(url):
     prober = host(NODES[0])
     return prober.check_output("python3 -c {} {}".format(_q(PROBE), _q(url)))
@@ -112,3 +138,16 @@ def test_audit_log_records_who_did_what_without_bodies():
     assert creates[0]["level"] == "Metadata" and creates[0]["user"]["username"] == "kubernetes-admin", creates[0]
     assert not any("requestObject" in e or "responseObject" in e for e in events)
     assert master.run("grep -c -F %s %s", marker, AUDIT_LOG).stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("server", TLS_SERVERS, ids=[t[0] for t in TLS_SERVERS])
+def test_tls_offers_only_the_configured_cipher_suites(server):
+    """An AEAD suite of k8s_tls_cipher_suites is agreed; a CBC suite, which Go offers unless told
+    otherwise, is refused by every server (kube-apiserver, controller-manager, scheduler,
+    kubelet, etcd)."""
+    _name, prober, target, port, cert = server
+    run = "python3 -c {} {} {} {} {}"
+    good = host(prober).check_output(run.format(_q(HANDSHAKE), target, port, "ECDHE-ECDSA-AES128-GCM-SHA256", " ".join(cert)))
+    assert good == "OK TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256", good
+    weak = host(prober).check_output(run.format(_q(HANDSHAKE), target, port, "ECDHE-ECDSA-AES128-SHA", " ".join(cert)))
+    assert weak.startswith("REFUSED"), weak
