@@ -32,6 +32,7 @@ image: ## build (or reuse) the lab node image
 artifacts: ## build (or reuse) Kubernetes binaries and images offline
 	bash lab/build-artifacts.sh
 	bash lab/build-coredns.sh
+	bash lab/build-kube-bench.sh
 
 lab: setup ## bring up the lab: node containers, then print them
 	bash lab/up.sh

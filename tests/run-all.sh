@@ -92,7 +92,7 @@ stage lab-image bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh'
 artifacts_done=$(mktemp -u)
 trap 'rm -f "$results" "$artifacts_done"' EXIT
 (QUIET=1 stage lab-artifacts bash -c 'bash lab/build-artifacts.sh && bash lab/build-coredns.sh &&
-  bash lab/build-guestbook.sh && bash lab/build-crane.sh'; touch "$artifacts_done") &
+  bash lab/build-guestbook.sh && bash lab/build-crane.sh && bash lab/build-kube-bench.sh'; touch "$artifacts_done") &
 checks_artifacts=$!
 
 lanes=()
