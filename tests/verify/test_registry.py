@@ -55,8 +55,6 @@ def _get(url, context, token=None):
         return error.code, error.read().decode()
 
 
-
-
 def _sandbox_image(node):
     """The pause image the node's runtime and kubelet use, read from their settings on the node."""
     if RUNTIME == "containerd":

@@ -142,7 +142,7 @@ def test_audit_log_records_who_did_what_without_bodies(master, kubectl):
     # the apiserver makes the file 0644: the 0700 directory keeps it to root
     directory = master.file(AUDIT_LOG.rsplit("/", 1)[0])
     assert directory.mode == 0o700 and directory.user == "root" and master.file(AUDIT_LOG).user == "root"
-    for _ in range(10):
+    for _attempt in range(10):
         lines = master.run("grep -F %s %s", name, AUDIT_LOG).stdout.splitlines()
         events = [json.loads(line) for line in lines]
         if any(e["verb"] == "create" for e in events):

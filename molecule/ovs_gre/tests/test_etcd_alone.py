@@ -69,7 +69,7 @@ def test_backup_then_restore_rebuilds_all_three_members_from_one_snapshot(tmp_pa
     assert first.run(ETCDCTL + "put /backup/kept before-snapshot").rc == 0
     whole = os.path.dirname(INVENTORY)
     backups = []
-    for _ in range(2):  # two snapshots with etcd_backup_keep=1: the newest alone stays
+    for _round in range(2):  # two snapshots with etcd_backup_keep=1: the newest alone stays
         backup = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=backup", ("etcd_backup_local_dir", str(tmp_path)),
                               ("etcd_backup_keep", 1))
         assert backup.returncode == 0, backup.stdout[-3000:] + backup.stderr[-2000:]

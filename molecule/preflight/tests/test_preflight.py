@@ -176,7 +176,7 @@ CASES = {
                                                ["control_plane_admission_plugins AlwaysPullImages lacks NodeRestriction",
                                                 "control_plane_allow_insecure"]),
     "TLS: unknown cipher suite": (dict(), [("k8s_tls_cipher_suites", ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-                                                                   "TLS_AES_128_GCM_SHA256"])],
+                                                                      "TLS_AES_128_GCM_SHA256"])],
                                   ["k8s_tls_cipher_suites has TLS_AES_128_GCM_SHA256: name suites that Kubernetes 1.20"]),
     "pki: no cipher suite for the keys": (dict(), [("k8s_tls_cipher_suites", ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"])],
                                           ["has no TLS_ECDHE_ECDSA_* suite, which TLS 1.2 needs for the ECC keys"]),
