@@ -2,6 +2,7 @@
 roll a settings change through with upgrade.yml, back etcd up and restore it. After each step: every node Ready and pods
 on different nodes reach each other. The playbooks run as an operator would run them,
 against inventories of their own that share the PKI of the converge step."""
+import base64
 import json
 import os
 import re
@@ -27,6 +28,9 @@ with open(os.path.join(GROUP_VARS, "all", "day2.yml")) as _handle:
 CONFIG_DIR, PKI_DIR, BIN_DIR = SETTINGS["k8s_config_dir"], SETTINGS["k8s_pki_dir"], SETTINGS["k8s_bin_dir"]
 DEFAULT_PATHS = ["/etc/kubernetes"] + ["/usr/local/bin/" + b for b in (
     "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl")]
+# upgrade.yml switches the Secrets' encryption provider (secretbox by default) on the running
+# cluster; later runs of the control plane role keep it
+AESCBC = ("-e", "control_plane_secrets_encryption=aescbc")
 WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
 
 
@@ -237,10 +241,12 @@ def test_reset_needs_confirmation_then_returns_the_host_to_bare():
 
 
 def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
+    """A kubelet setting through the nodes, one at a time; and the Secrets' encryption provider
+    changed on the running apiserver, which writes every Secret again."""
     path = inventory("day2-removed", ["d2-node1", "d2-node3"])
     before = {n: service_starts(n)["kubelet"] for n in ("d2-node1", "d2-node3")}
     level = 4 if "--v=3" in host("d2-node1").file(CONFIG_DIR + "/config").content_string else 3
-    result = playbook(path, "upgrade.yml", "-e", "node_kubelet_log_level={}".format(level))
+    result = playbook(path, "upgrade.yml", "-e", "node_kubelet_log_level={}".format(level), *AESCBC)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     print("upgrade.yml: {:.0f} s".format(result.seconds))
     order = drain_order(result.stdout)
@@ -253,6 +259,19 @@ def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
     names, ready = wait_ready(["d2-node1", "d2-node3"])
     assert ready == {"d2-node1", "d2-node3"}, names
     assert_pod_traffic(["d2-node1", "d2-node3"])
+    # the provider changed on a running apiserver: every Secret was written again with it
+    stored = secrets_in_etcd()
+    assert stored and all(v.startswith(b"k8s:enc:aescbc:v1:key1:") for v in stored.values()), \
+        {k: v[:24] for k, v in stored.items()}
+
+
+def secrets_in_etcd():
+    """{key: raw value} of every Secret as etcd stores it."""
+    etcdctl = ["docker", "exec", "-e", "ETCDCTL_API=3", MASTER, "etcdctl", "--endpoints=https://127.0.0.1:2379",
+               "--cacert=" + PKI_DIR + "/etcd/ca.crt", "--cert=" + PKI_DIR + "/etcd/healthcheck-client.crt",
+               "--key=" + PKI_DIR + "/etcd/healthcheck-client.key", "get", "/registry/secrets/", "--prefix", "-w", "json"]
+    out = json.loads(subprocess.run(etcdctl, capture_output=True, text=True, check=True, timeout=60).stdout)
+    return {base64.b64decode(kv["key"]).decode(): base64.b64decode(kv["value"]) for kv in out.get("kvs", [])}
 
 
 def test_etcd_backup_then_restore_brings_the_objects_back():
@@ -279,7 +298,8 @@ def test_etcd_backup_then_restore_brings_the_objects_back():
     assert refused.returncode != 0 and "etcd_restore_confirm=yes" in refused.stdout, refused.stdout[-2000:]
     assert all(c["changed"] == 0 for c in recap(refused).values())
 
-    restore = playbook(path, "etcd-restore.yml", "-e", "etcd_restore_snapshot=" + snapshot, "-e", "etcd_restore_confirm=yes")
+    restore = playbook(path, "etcd-restore.yml", "-e", "etcd_restore_snapshot=" + snapshot, "-e", "etcd_restore_confirm=yes",
+                       *AESCBC)
     assert restore.returncode == 0, restore.stdout[-4000:] + restore.stderr[-2000:]
     print("etcd-backup.yml: {:.0f} s; etcd-restore.yml: {:.0f} s".format(backup.seconds, restore.seconds))
     kept = kubectl("get", "configmap", "day2-kept", "-o", "jsonpath={.data.state}")
