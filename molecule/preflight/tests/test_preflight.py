@@ -217,6 +217,11 @@ CASES = {
     # the cluster's registry
     "registry account without a password": (dict(), [("k8s_registry_auth", {"username": "puller"})],
                                             ["k8s_registry_auth for user 'puller' needs"]),
+    "container_runtime: docker mirroring docker.io through a registry with an account": (
+        dict(), [("k8s_container_runtime", "docker"), ("k8s_registry_auth", {"username": "u", "password": "p"}),
+                 ("k8s_registry_address", "reg.example:5000"),
+                 ("container_runtime_registry_mirrors", {"docker.io": ["reg.example:5000"]})],
+        ["which asks for an account (k8s_registry_auth): docker sends Docker Hub's credentials to a mirror"]),
     "container_runtime: docker mirroring another registry": (
         dict(), [("k8s_container_runtime", "docker"),
                  ("container_runtime_registry_mirrors", {"docker.io": ["reg.example:5000"], "quay.io": ["reg.example:5000"]})],
