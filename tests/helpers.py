@@ -71,6 +71,14 @@ def wait(check, timeout=180, interval=3):
         time.sleep(interval)
 
 
+def etcdctl(pki_dir):
+    """etcdctl's command line for the etcd member on the host it runs on (v3 API, the local
+    client port, the health-check client certificate under PKI_DIR/etcd), as a shell string
+    to append the command to: host.run(etcdctl(PKI_DIR) + "member list -w json")."""
+    return ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert={0}/etcd/ca.crt "
+            "--cert={0}/etcd/healthcheck-client.crt --key={0}/etcd/healthcheck-client.key ").format(pki_dir)
+
+
 def spread_deployment(name, replicas, command, port=None, node=None, grace_seconds=None):
     """A Deployment of busybox pods labelled app=NAME, spread evenly over the nodes (at most one
     pod more on any node: a pod that cannot keep that stays Pending rather than crowd a node).

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from conftest import CONFIG_DIR, ETCD, MASTERS, NODES, PKI_DIR, address, host, setting
+from helpers import etcdctl
 
-ETCDCTL = ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert={0}/etcd/ca.crt "
-           "--cert={0}/etcd/healthcheck-client.crt --key={0}/etcd/healthcheck-client.key ").format(PKI_DIR)
+ETCDCTL = etcdctl(PKI_DIR)
 PROVIDER = setting("control_plane_secrets_encryption", "secretbox")
 AUDIT_LOG = setting("control_plane_audit_log_path", "/var/log/kubernetes/audit.log")
 

@@ -13,7 +13,7 @@ import time
 import testinfra
 import yaml
 
-from helpers import ready_nodes, recap, run_playbook, running_pods, spread_deployment
+from helpers import etcdctl, ready_nodes, recap, run_playbook, running_pods, spread_deployment
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MOLECULE_INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
@@ -267,10 +267,7 @@ def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
 
 def secrets_in_etcd():
     """{key: raw value} of every Secret as etcd stores it."""
-    etcdctl = ["docker", "exec", "-e", "ETCDCTL_API=3", MASTER, "etcdctl", "--endpoints=https://127.0.0.1:2379",
-               "--cacert=" + PKI_DIR + "/etcd/ca.crt", "--cert=" + PKI_DIR + "/etcd/healthcheck-client.crt",
-               "--key=" + PKI_DIR + "/etcd/healthcheck-client.key", "get", "/registry/secrets/", "--prefix", "-w", "json"]
-    out = json.loads(subprocess.run(etcdctl, capture_output=True, text=True, check=True, timeout=60).stdout)
+    out = json.loads(host(MASTER).check_output(etcdctl(PKI_DIR) + "get /registry/secrets/ --prefix -w json"))
     return {base64.b64decode(kv["key"]).decode(): base64.b64decode(kv["value"]) for kv in out.get("kvs", [])}
 
 

@@ -8,15 +8,13 @@ import os
 import pytest
 import testinfra.utils.ansible_runner
 
-from helpers import run_playbook
+from helpers import etcdctl, run_playbook
 
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 MEMBERS = sorted(RUNNER.get_hosts("etcd"))
-PKI = "/etc/kubernetes/pki/etcd"
 SNAPSHOT_PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "etcd-snapshot.yml")
-ETCDCTL = ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert={0}/ca.crt "
-           "--cert={0}/healthcheck-client.crt --key={0}/healthcheck-client.key ").format(PKI)
+ETCDCTL = etcdctl("/etc/kubernetes/pki")
 
 
 def host(name):

@@ -134,6 +134,10 @@ CASES = {
     "apiserver port on the kubelet's": (dict(), [("k8s_apiserver_port", 10250)], ["k8s_apiserver_port 10250", "10248-10259"]),
     "port out of range": (dict(), [("k8s_etcd_client_port", 70000)], ["k8s_etcd_client_port 70000"]),
     "port 0": (dict(), [("k8s_etcd_peer_port", 0)], ["k8s_etcd_peer_port 0 must be distinct ports from 1 to 65535"]),
+    "load balancer port on the apiserver's": (dict(), [("k8s_apiserver_lb_port", 6443)],
+                                              ["k8s_apiserver_lb_port 6443, k8s_apiserver_port 6443"]),
+    "apiserver endpoint with a path": (dict(), [("k8s_apiserver_endpoint", "https://lb.example.com/k8s")],
+                                       ["k8s_apiserver_endpoint 'https://lb.example.com/k8s' must be https://HOST"]),
     # each host against its facts (preflight)
     "pod range holds the hosts": (dict(), [("k8s_pod_cidr", "172.30.0.0/16")],
                                   ["network 172.30.41.0/24 (address 172.30.41.11) overlaps k8s_pod_cidr 172.30.0.0/16"]),

@@ -1,0 +1,152 @@
+"""Several masters: the nodes reach them through a load balancer, and the cluster keeps working
+when one master is lost.
+
+The nodes that are not masters reach the API servers through their local load balancer
+(roles/apiserver_lb: haproxy on 127.0.0.1:k8s_apiserver_lb_port, every master behind it), or
+through k8s_apiserver_endpoint where the inventory sets one. Then the last master is lost: its
+etcd member (when it is one), API server, controller-manager and scheduler are killed
+(SIGKILL) and kept stopped. While it is gone, a probe on a node asks the API servers through
+the node's way to them every few tenths of a second (the longest gap between two answers is
+printed: how long the API was unavailable to the nodes), a new Deployment's pods are
+scheduled and start on every node (a controller-manager and scheduler of another master lead
+now), its Service answers, and every kubelet keeps renewing its lease (the nodes stay Ready).
+When the master's services start again, its etcd member and API server catch up with what
+was written meanwhile, with no action.
+
+Runs on clusters with more than one master (skipped otherwise).
+"""
+import json
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, host, setting
+from helpers import etcdctl, running_pods, spread_deployment, wait
+
+pytestmark = pytest.mark.skipif(len(MASTERS) < 2, reason="one master: nothing to fail over to")
+
+ENDPOINT = setting("k8s_apiserver_endpoint", "")
+LB_PORT = setting("k8s_apiserver_lb_port", 6444)
+VICTIM = MASTERS[-1]
+# the kubectl fixture asks the first master's API server
+SURVIVOR = MASTERS[0]
+WORKERS = [n for n in NODES if n not in MASTERS]
+VICTIM_SERVICES = (["etcd"] if VICTIM in ETCD else []) + ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+PROBE_LOG = "/tmp/k8s-test-apiserver-probe.log"
+NAME = "ha-after-loss"
+
+
+def kubelet_server(name):
+    config = host(name).file(CONFIG_DIR + "/kubelet.kubeconfig").content_string
+    return [line.split()[-1] for line in config.splitlines() if line.strip().startswith("server:")]
+
+
+@pytest.mark.parametrize("name", WORKERS)
+def test_nodes_reach_the_masters_through_their_load_balancer(name):
+    if ENDPOINT:
+        assert kubelet_server(name) == [ENDPOINT]
+        return
+    assert kubelet_server(name) == ["https://127.0.0.1:{}".format(LB_PORT)]
+    node = host(name)
+    assert node.service("haproxy").is_running and node.service("haproxy").is_enabled
+    listening = node.socket("tcp://127.0.0.1:{}".format(LB_PORT))
+    assert listening.is_listening
+    assert not node.socket("tcp://0.0.0.0:{}".format(LB_PORT)).is_listening
+    config = node.file("/etc/haproxy/haproxy.cfg").content_string
+    assert sorted(line.split()[1] for line in config.splitlines() if line.strip().startswith("server ")) == MASTERS
+
+
+def test_etcd_has_every_member_started():
+    members = json.loads(host(ETCD[0]).check_output(etcdctl(PKI_DIR) + "member list -w json"))["members"]
+    assert sorted(m["name"] for m in members) == ETCD
+    assert all(m.get("clientURLs") for m in members), members
+
+
+def _start_probe(node, seconds):
+    """A transient systemd unit on the node: every 0.2 s, GET /healthz through the node's way to
+    the API servers (the kubelet's kubeconfig), one line per answer: <time> ok|fail."""
+    script = ("end=$(($(date +%s)+{seconds})); while [ $(date +%s) -lt $end ]; do "
+              "if {kubectl} --kubeconfig {config}/kubelet.kubeconfig get --raw /healthz --request-timeout=2s "
+              ">/dev/null 2>&1; then r=ok; else r=fail; fi; echo \"$(date +%s.%N) $r\"; sleep 0.2; done "
+              "> {log}").format(seconds=seconds, kubectl=KUBECTL, config=CONFIG_DIR, log=PROBE_LOG)
+    unit = "k8s-test-apiserver-probe-{}".format(int(time.time()))
+    node.check_output("systemd-run --unit=%s sh -c %s", unit, script)
+    return unit
+
+
+def _probe_gaps(node, unit):
+    """Stop the probe; (answers, failures, longest time in seconds between two answers)."""
+    node.run("systemctl stop %s", unit)
+    lines = [line.split() for line in node.file(PROBE_LOG).content_string.splitlines() if len(line.split()) == 2]
+    ok = [float(t) for t, r in lines if r == "ok"]
+    gaps = [b - a for a, b in zip(ok, ok[1:])]
+    return len(ok), len(lines) - len(ok), max(gaps) if gaps else None
+
+
+def _lease_times(kubectl):
+    leases = json.loads(kubectl("get leases -n kube-node-lease -o json").stdout)["items"]
+    return {item["metadata"]["name"]: datetime.strptime(item["spec"]["renewTime"][:19], "%Y-%m-%dT%H:%M:%S")
+            .replace(tzinfo=timezone.utc).timestamp() for item in leases}
+
+
+def _service_answers(node, cluster_ip):
+    script = "import urllib.request; print(urllib.request.urlopen('http://{}/name', timeout=5).read().decode().strip())"
+    out = node.run("python3 -c \"{}\"".format(script.format(cluster_ip)))
+    return out.stdout.strip() if out.rc == 0 else None
+
+
+def test_losing_a_master_keeps_the_cluster_working(kubectl):
+    victim, probe_node = host(VICTIM), host(WORKERS[0] if WORKERS else NODES[0])
+    unit = _start_probe(probe_node, 600)
+    time.sleep(3)
+    command = ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"]
+    manifest = {"apiVersion": "v1", "kind": "List", "items": [
+        spread_deployment(NAME, len(NODES), command, port=8080, grace_seconds=1),
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": NAME, "namespace": "default"},
+         "spec": {"selector": {"app": NAME}, "ports": [{"port": 80, "targetPort": 8080}]}},
+    ]}
+    try:
+        lost = time.time()
+        services = " ".join(VICTIM_SERVICES)
+        victim.check_output("systemctl kill --signal=SIGKILL {0}; systemctl stop {0}".format(services))
+        assert all(not victim.service(s).is_running for s in VICTIM_SERVICES)
+
+        # new pods are scheduled and started on every node, and their Service answers
+        assert kubectl("apply -f -", stdin=json.dumps(manifest)).rc == 0
+        rollout = kubectl("rollout status deployment/{} --timeout=240s".format(NAME))
+        assert rollout.rc == 0, rollout.stderr + kubectl("get pods -o wide").stdout
+        pods = running_pods(kubectl("get pods -l app={} -o json".format(NAME)).stdout)
+        assert {p["spec"]["nodeName"] for p in pods} == set(NODES)
+        scheduled = time.time() - lost
+        cluster_ip = json.loads(kubectl("get service {} -o json".format(NAME)).stdout)["spec"]["clusterIP"]
+        assert wait(lambda: _service_answers(probe_node, cluster_ip), timeout=60) in {p["metadata"]["name"] for p in pods}
+
+        # every kubelet renewed its lease well after the loss (past the 40 s after which an
+        # unrenewed node turns NotReady), and every node is Ready
+        renewed = wait(lambda: all(t > lost + 45 for t in _lease_times(kubectl).values()), timeout=120, interval=5)
+        assert renewed, {n: t - lost for n, t in _lease_times(kubectl).items()}
+        nodes = json.loads(kubectl("get nodes -o json").stdout)["items"]
+        ready = {n["metadata"]["name"] for n in nodes
+                 if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])}
+        assert ready == set(NODES), ready
+        answers, failures, gap = _probe_gaps(probe_node, unit)
+        print("master {} lost: pods scheduled and running on every node after {:.0f} s; the API through the "
+              "node's balancer: {} answers, {} failures, longest gap between answers {:.1f} s"
+              .format(VICTIM, scheduled, answers, failures, gap))
+        assert answers > 50 and gap < 15, (answers, failures, gap)
+    finally:
+        probe_node.run("systemctl stop %s", unit)
+        back = time.time()
+        victim.run("systemctl start {}".format(" ".join(VICTIM_SERVICES)))
+
+    # back: the master's etcd member holds what was written while it was gone (a read of its
+    # own data, not the leader's), and its API server serves it
+    key = "/registry/deployments/default/" + NAME
+    if VICTIM in ETCD:
+        local = "{}get {} --keys-only --consistency=s".format(etcdctl(PKI_DIR), key)
+        assert wait(lambda: victim.run(local).stdout.strip() == key, timeout=120), victim.run(local)
+    own = "{} --kubeconfig {}/admin.kubeconfig get deployment {} -o name".format(KUBECTL, CONFIG_DIR, NAME)
+    assert wait(lambda: victim.run(own).rc == 0, timeout=180), victim.run(own).stderr
+    print("master {} back: caught up after {:.0f} s".format(VICTIM, time.time() - back))
+    assert kubectl("delete deployment,service {} --wait=false".format(NAME)).rc == 0
