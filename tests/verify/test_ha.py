@@ -13,9 +13,11 @@ now), its Service answers, and every kubelet keeps renewing its lease (the nodes
 When the master's services start again, its etcd member and API server catch up with what
 was written meanwhile, with no action.
 
-Runs on clusters with more than one master (skipped otherwise).
+Runs on clusters with more than one master (skipped otherwise); the loss of a master only with
+K8S_TEST_FAILOVER=yes (the default scenario sets it): it kills a master's services.
 """
 import json
+import os
 import time
 from datetime import datetime, timezone
 
@@ -96,6 +98,8 @@ def _service_answers(node, cluster_ip):
     return out.stdout.strip() if out.rc == 0 else None
 
 
+@pytest.mark.skipif(os.environ.get("K8S_TEST_FAILOVER") != "yes",
+                    reason="kills a master's etcd and control plane for a while: set K8S_TEST_FAILOVER=yes")
 def test_losing_a_master_keeps_the_cluster_working(kubectl):
     victim, probe_node = host(VICTIM), host(WORKERS[0] if WORKERS else NODES[0])
     unit = _start_probe(probe_node, 600)
