@@ -114,6 +114,31 @@ def spread_deployment(name, replicas, command, port=None, node=None, grace_secon
     }
 
 
+def web_service(name, replicas, node=None, service_type="ClusterIP", node_port=None, grace_seconds=None):
+    """A List of a spread Deployment of web servers that answer /name with their pod's name
+    (busybox httpd on 8080) and a Service of `service_type` in front of them on port 80 (a
+    NodePort one on node_port). node and grace_seconds as for spread_deployment."""
+    command = ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"]
+    port = {"port": 80, "targetPort": 8080}
+    if node_port:
+        port["nodePort"] = node_port
+    return {"apiVersion": "v1", "kind": "List", "items": [
+        spread_deployment(name, replicas, command, port=8080, node=node, grace_seconds=grace_seconds),
+        {
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"type": service_type, "selector": {"app": name}, "ports": [port]},
+        },
+    ]}
+
+
+def http_get(on_host, url):
+    """GET url from a testinfra host with its python3 (present wherever Ansible manages the
+    host); the result of host.run, the body stripped on stdout."""
+    script = "import urllib.request; print(urllib.request.urlopen('{}', timeout=5).read().decode().strip())".format(url)
+    return on_host.run("python3 -c \"{}\"".format(script))
+
+
 def running_pods(pod_list_json):
     """The pods of a `kubectl get pods -o json` output that run and are not being deleted."""
     return [p for p in json.loads(pod_list_json)["items"]

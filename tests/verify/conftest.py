@@ -69,14 +69,19 @@ def master():
     return host(MASTERS[0])
 
 
-@pytest.fixture(scope="session")
-def kubectl(master):
+def kubectl_on(name):
+    """kubectl on a master, with its admin kubeconfig (its own API server): run(*args, stdin=None)."""
     def run(*args, stdin=None):
         cmd = KUBECTL + " " + " ".join(args)
         if stdin is not None:
             cmd = "printf '%s' {} | {}".format(_quote(stdin), cmd)
-        return master.run(cmd)
+        return host(name).run(cmd)
     return run
+
+
+@pytest.fixture(scope="session")
+def kubectl():
+    return kubectl_on(MASTERS[0])
 
 
 def _quote(text):

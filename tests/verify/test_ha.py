@@ -19,14 +19,13 @@ K8S_TEST_FAILOVER=yes (the default scenario sets it): it kills a master's servic
 """
 import json
 import os
-import shlex
 import time
 from datetime import datetime, timezone
 
 import pytest
 
-from conftest import CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, host, setting
-from helpers import etcdctl, running_pods, spread_deployment, wait
+from conftest import CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, host, kubectl_on, setting
+from helpers import etcdctl, http_get, ready_nodes, running_pods, wait, web_service
 
 pytestmark = pytest.mark.skipif(len(MASTERS) < 2, reason="one master: nothing to fail over to")
 
@@ -91,19 +90,8 @@ def _lease_times(kubectl):
 
 
 def _service_answers(node, cluster_ip):
-    script = "import urllib.request; print(urllib.request.urlopen('http://{}/name', timeout=5).read().decode().strip())"
-    out = node.run("python3 -c \"{}\"".format(script.format(cluster_ip)))
+    out = http_get(node, "http://{}/name".format(cluster_ip))
     return out.stdout.strip() if out.rc == 0 else None
-
-
-def _kubectl_on(name):
-    """kubectl on a master (its admin kubeconfig, its own API server), as the kubectl fixture."""
-    def run(*args, stdin=None):
-        cmd = KUBECTL + " " + " ".join(args)
-        if stdin is not None:
-            cmd = "printf '%s' {} | {}".format(shlex.quote(stdin), cmd)
-        return host(name).run(cmd)
-    return run
 
 
 def _leader(kubectl, component):
@@ -129,17 +117,12 @@ def test_losing_a_master_keeps_the_cluster_working(kubectl):
     assert all(leaders.values()), leaders
     lost_name = leaders["kube-controller-manager"]
     survivor = next(m for m in MASTERS if m != lost_name)
-    ask = _kubectl_on(survivor)
+    ask = kubectl_on(survivor)
     services = (["etcd"] if lost_name in ETCD else []) + ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
     victim, probe_node = host(lost_name), host(WORKERS[0] if WORKERS else NODES[0])
     unit = _start_probe(probe_node, 600)
     time.sleep(3)
-    command = ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"]
-    manifest = {"apiVersion": "v1", "kind": "List", "items": [
-        spread_deployment(NAME, len(NODES), command, port=8080, grace_seconds=1),
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": NAME, "namespace": "default"},
-         "spec": {"selector": {"app": NAME}, "ports": [{"port": 80, "targetPort": 8080}]}},
-    ]}
+    manifest = web_service(NAME, len(NODES), grace_seconds=1)
     try:
         lost = time.time()
         victim.check_output("systemctl kill --signal=SIGKILL {0}; systemctl stop {0}".format(" ".join(services)))
@@ -164,10 +147,8 @@ def test_losing_a_master_keeps_the_cluster_working(kubectl):
         # unrenewed node turns NotReady), and every node is Ready
         renewed = wait(lambda: all(t > lost + 45 for t in _lease_times(ask).values()), timeout=120, interval=5)
         assert renewed, {n: t - lost for n, t in _lease_times(ask).items()}
-        nodes = json.loads(ask("get nodes -o json").stdout)["items"]
-        ready = {n["metadata"]["name"] for n in nodes
-                 if any(c["type"] == "Ready" and c["status"] == "True" for c in n["status"]["conditions"])}
-        assert ready == set(NODES), ready
+        names, ready = ready_nodes(ask("get nodes -o json").stdout)
+        assert ready == set(NODES), names
         answers, failures, gap = _probe_gaps(probe_node, unit)
         print("master {} lost (it led {}): another master led after {:.0f} s; new pods running on every node "
               "after {:.0f} s; the API through the node's balancer: {} answers, {} failures, longest gap "

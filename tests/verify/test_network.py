@@ -10,26 +10,9 @@ import re
 import pytest
 
 from conftest import MASTERS, NODES, address, host
-from helpers import running_pods, spread_deployment, wait
+from helpers import http_get, running_pods, wait, web_service
 
 NODE_PORT = 30002
-
-
-def _manifest(name, replicas, node=None, service_type="ClusterIP"):
-    """A spread Deployment of web servers that answer /name with their pod's name, and a
-    Service of `service_type` in front of them (a NodePort one on NODE_PORT)."""
-    command = ["sh", "-c", "hostname > /tmp/name && httpd -f -p 8080 -h /tmp"]
-    port = {"port": 80, "targetPort": 8080}
-    if service_type == "NodePort":
-        port["nodePort"] = NODE_PORT
-    return {"apiVersion": "v1", "kind": "List", "items": [
-        spread_deployment(name, replicas, command, port=8080, node=node),
-        {
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": name, "namespace": "default"},
-            "spec": {"type": service_type, "selector": {"app": name}, "ports": [port]},
-        },
-    ]}
 
 
 def _deploy(kubectl, manifest, name):
@@ -41,7 +24,7 @@ def _deploy(kubectl, manifest, name):
 
 @pytest.fixture(scope="module")
 def web(kubectl):
-    pods = _deploy(kubectl, _manifest("web", 2 * len(NODES)), "web")
+    pods = _deploy(kubectl, web_service("web", 2 * len(NODES)), "web")
     assert {p["spec"]["nodeName"] for p in pods} == set(NODES)
     service = json.loads(kubectl("get service web -o json").stdout)
     return pods, service["spec"]["clusterIP"]
@@ -49,14 +32,8 @@ def web(kubectl):
 
 @pytest.fixture(scope="module")
 def lonely(kubectl):
-    pods = _deploy(kubectl, _manifest("lonely", 1, node=NODES[0], service_type="NodePort"), "lonely")
+    pods = _deploy(kubectl, web_service("lonely", 1, node=NODES[0], service_type="NodePort", node_port=NODE_PORT), "lonely")
     return pods[0]
-
-
-def http_get(on_host, url):
-    """GET url from a host with its python3 (present wherever Ansible manages the host)."""
-    script = "import urllib.request; print(urllib.request.urlopen('{}', timeout=5).read().decode().strip())".format(url)
-    return on_host.run("python3 -c \"{}\"".format(script))
 
 
 def test_pods_on_different_nodes_ping_each_other(kubectl, web):
