@@ -62,6 +62,11 @@ test-vm: setup ## the ovs_gre role on QEMU VMs, kernel datapath (molecule/ovs_gr
 
 .PHONY: test-vm
 
+bench: setup ## time converge, no-op re-run, --check --diff and add-node at 3 and 9 nodes (lab/bench.py)
+	$(PY) lab/bench.py
+
+.PHONY: bench
+
 test: setup ## everything: lint, unit tests, Molecule scenarios, with a summary
 	bash tests/run-all.sh
 
