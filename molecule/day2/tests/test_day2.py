@@ -1,4 +1,5 @@
-"""Day 2 on a running cluster, in order: scale 2 -> 3 nodes, remove a node, reset a host,
+"""Day 2 on a running cluster, in order: scale 2 -> 3 nodes (the third also joins etcd as its
+second member), remove that node and member, reset a host,
 roll a settings change through with upgrade.yml, back etcd up and restore it. After each step: every node Ready and pods
 on different nodes reach each other. The playbooks run as an operator would run them,
 against inventories of their own that share the PKI of the converge step."""
@@ -34,14 +35,16 @@ AESCBC = ("-e", "control_plane_secrets_encryption=aescbc")
 WATCHED = ["kubelet", "kube-proxy", "containerd", "docker", "openvswitch-switch", "ovs-gre-network"]
 
 
-def inventory(name, nodes):
-    """Molecule's inventory with the nodes group set to `nodes` and other hosts left out, as an
-    operator edits it, in a directory of its own with the scenario's group_vars."""
+def inventory(name, nodes, etcd=(MASTER,)):
+    """Molecule's inventory with the nodes group set to `nodes`, the etcd group to `etcd` and
+    other hosts left out, as an operator edits it, in a directory of its own with the
+    scenario's group_vars."""
     with open(MOLECULE_INVENTORY) as handle:
         data = yaml.safe_load(handle)
     for gone in [h for h in data["all"]["hosts"] if h not in nodes and h != MASTER]:
         del data["all"]["hosts"][gone]
     data["nodes"] = {"hosts": {n: None for n in nodes}}
+    data["etcd"] = {"hosts": {n: None for n in etcd}}
     data.pop("spare", None)
     directory = os.path.join(INVENTORIES, name)
     os.makedirs(directory, exist_ok=True)
@@ -124,6 +127,18 @@ def drain_order(output):
     return order
 
 
+def etcd_members():
+    """{name: peer URL} of the etcd cluster's members, asked of the master's member."""
+    out = json.loads(host(MASTER).check_output(etcdctl(PKI_DIR) + "member list -w json"))
+    return {m.get("name", ""): m["peerURLs"][0] for m in out["members"]}
+
+
+def etcd_servers():
+    """The --etcd-servers of the master's API server, as its settings file says."""
+    config = host(MASTER).file(CONFIG_DIR + "/apiserver").content_string
+    return re.search(r"--etcd-servers=(\S+)", config).group(1).split(",")
+
+
 def tunnels(name):
     ports = host(name).check_output("ovs-vsctl list-ports obr0").split()
     return sorted(p for p in ports if p.startswith("gre-"))
@@ -162,8 +177,14 @@ def test_without_cluster_dns_no_coredns_and_no_dead_dns_address():
 
 
 def test_scale_to_three_nodes_restarts_nothing_on_the_others():
+    """d2-node3 joins as a node and as a second etcd member (etcdctl member add, then it starts
+    from the running member's data); the master's API server learns of the member; nothing
+    restarts on the other nodes, nor the master's etcd."""
     before = {n: service_starts(n) for n in ("d2-node1", "d2-node2")}
-    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "scale.yml")
+    etcd_before = host(MASTER).check_output("systemctl show -p InvocationID --value etcd")
+    assert kubectl("create", "configmap", "day2-before-scale", "--from-literal=state=kept").returncode == 0
+    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"], etcd=[MASTER, "d2-node3"]),
+                      "scale.yml")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     counts = recap(result)
     print("scale.yml: {:.0f} s; tasks on the untouched nodes: {}".format(
@@ -173,58 +194,74 @@ def test_scale_to_three_nodes_restarts_nothing_on_the_others():
     for name, services in before.items():
         assert service_starts(name) == services, name
         assert len(tunnels(name)) == 2
-    assert counts[MASTER]["changed"] == 0
+    assert counts["d2-node1"]["changed"] == 0 and counts["d2-node2"]["changed"] == 0, counts
+    assert etcd_members() == {MASTER: "https://172.30.51.11:2380", "d2-node3": "https://172.30.51.23:2380"}
+    assert host(MASTER).check_output("systemctl show -p InvocationID --value etcd") == etcd_before
+    assert etcd_servers() == ["https://172.30.51.11:2379", "https://172.30.51.23:2379"]
+    # the new member holds what the cluster held before it joined, and answers healthy
+    joined = host("d2-node3")
+    assert "is healthy" in joined.check_output(etcdctl(PKI_DIR) + "endpoint health 2>&1")
+    assert "day2-before-scale" in joined.check_output(
+        etcdctl(PKI_DIR) + "get --prefix --keys-only /registry/configmaps/default/")
+    assert joined.file("/etc/etcd/bootstrap.conf").contains('ETCD_INITIAL_CLUSTER_STATE="existing"')
     assert_pod_traffic(["d2-node1", "d2-node2", "d2-node3"])
 
 
-def test_remove_node_drains_deletes_and_cleans_it():
-    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"]), "remove-node.yml",
-                      "-e", "remove_node=d2-node2")
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    print("remove-node.yml: {:.0f} s".format(result.seconds))
-    names, ready = wait_ready(["d2-node1", "d2-node3"])
-    assert ready == {"d2-node1", "d2-node3"}, names
-    for name in ("d2-node1", "d2-node3"):
-        assert len(tunnels(name)) == 1, name
-    removed = host("d2-node2")
-    assert not removed.file(CONFIG_DIR).exists
-    assert not removed.file(PKI_DIR).exists
-    assert not removed.service("kubelet").is_running
-    assert removed.run("ip link show kbr0").rc != 0
-    assert_pod_traffic(["d2-node1", "d2-node3"])
-
-
 def test_remove_node_refuses_the_last_master():
-    result = playbook(inventory("day2-removed", ["d2-node1", "d2-node3"]), "remove-node.yml",
-                      "-e", "remove_node=" + MASTER)
+    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"], etcd=[MASTER, "d2-node3"]),
+                      "remove-node.yml", "-e", "remove_node=" + MASTER)
     assert result.returncode != 0
     assert "is the last master" in result.stdout
     assert all(c["changed"] == 0 for c in recap(result).values())
 
 
 def test_remove_node_refuses_to_break_the_etcd_quorum():
-    """With etcd on d2-master1 and d2-node1, removing d2-node1 would leave 1 of 2 members."""
-    path = inventory("day2-two-etcd", ["d2-node1", "d2-node3"])
-    with open(path) as handle:
-        data = yaml.safe_load(handle)
-    data["etcd"]["hosts"]["d2-node1"] = None
-    with open(path, "w") as handle:
-        yaml.safe_dump(data, handle)
-    result = playbook(path, "remove-node.yml", "-e", "remove_node=d2-node1")
+    """An inventory that says d2-node1 is a third member, though it runs no etcd: without
+    d2-node3, one of the two members that stay answers healthy, fewer than their quorum."""
+    path = inventory("day2-three-etcd", ["d2-node1", "d2-node2", "d2-node3"], etcd=[MASTER, "d2-node3", "d2-node1"])
+    result = playbook(path, "remove-node.yml", "-e", "remove_node=d2-node3")
     assert result.returncode != 0
-    assert "leaves 1 of 2 members, fewer than the quorum of 2" in result.stdout
+    assert "leaves 2 members (d2-master1, d2-node1), of which 1 answer healthy, fewer than their quorum of 2" \
+        in result.stdout, result.stdout[-3000:]
     assert all(c["changed"] == 0 for c in recap(result).values())
+    assert set(etcd_members()) == {MASTER, "d2-node3"}
+
+
+def test_remove_node_drains_deletes_and_cleans_it():
+    """d2-node3, a node and an etcd member: drained, deleted, out of etcd (the member that
+    stays keeps the data), out of the API server's etcd servers, tunnels dropped, host bare."""
+    result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"], etcd=[MASTER, "d2-node3"]),
+                      "remove-node.yml", "-e", "remove_node=d2-node3")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    print("remove-node.yml: {:.0f} s".format(result.seconds))
+    names, ready = wait_ready(["d2-node1", "d2-node2"])
+    assert ready == {"d2-node1", "d2-node2"}, names
+    for name in ("d2-node1", "d2-node2"):
+        assert len(tunnels(name)) == 1, name
+    assert etcd_members() == {MASTER: "https://172.30.51.11:2380"}
+    assert etcd_servers() == ["https://172.30.51.11:2379"]
+    kept = kubectl("get", "configmap", "day2-before-scale", "-o", "jsonpath={.data.state}")
+    assert kept.returncode == 0 and kept.stdout == "kept", kept.stdout + kept.stderr
+    removed = host("d2-node3")
+    assert not removed.file(CONFIG_DIR).exists
+    assert not removed.file(PKI_DIR).exists
+    assert not removed.file("/var/lib/etcd/member-data").exists
+    assert not removed.file("/etc/etcd/bootstrap.conf").exists
+    assert not removed.service("kubelet").is_running
+    assert not removed.service("etcd").is_running
+    assert removed.run("ip link show kbr0").rc != 0
+    assert_pod_traffic(["d2-node1", "d2-node2"])
 
 
 def test_reset_needs_confirmation_then_returns_the_host_to_bare():
-    """d2-node2 was removed above; reset it explicitly (a second clean changes nothing of the cluster)."""
+    """d2-node3 was removed above; reset it explicitly (a second clean changes nothing of the cluster)."""
     path = inventory("day2-reset", ["d2-node1", "d2-node2", "d2-node3"])
-    refused = playbook(path, "reset.yml", "--limit", "d2-node2")
+    refused = playbook(path, "reset.yml", "--limit", "d2-node3")
     assert refused.returncode != 0 and "reset_confirm=yes" in refused.stdout
     assert all(c["changed"] == 0 for c in recap(refused).values())
-    result = playbook(path, "reset.yml", "--limit", "d2-node2", "-e", "reset_confirm=yes")
+    result = playbook(path, "reset.yml", "--limit", "d2-node3", "-e", "reset_confirm=yes")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    node = host("d2-node2")
+    node = host("d2-node3")
     for service in ("kubelet", "kube-proxy", "containerd", "ovs-gre-network"):
         assert not node.service(service).is_running, service
     gone = [CONFIG_DIR, PKI_DIR, "/etc/cni/net.d/10-kbr0.conflist"] + [
@@ -234,31 +271,31 @@ def test_reset_needs_confirmation_then_returns_the_host_to_bare():
     # /var/lib/kubelet is a mount point in the lab's containers: emptied, not removed
     assert node.run("ls -A /var/lib/kubelet 2>/dev/null").stdout.strip() == ""
     assert node.run("ovs-vsctl br-exists obr0").rc != 0
-    assert node.run("ip -4 -o addr show dev eth0").stdout.count("172.30.51.22/") == 1
-    names, ready = wait_ready(["d2-node1", "d2-node3"])
-    assert ready == {"d2-node1", "d2-node3"}, names
-    assert_pod_traffic(["d2-node1", "d2-node3"])
+    assert node.run("ip -4 -o addr show dev eth0").stdout.count("172.30.51.23/") == 1
+    names, ready = wait_ready(["d2-node1", "d2-node2"])
+    assert ready == {"d2-node1", "d2-node2"}, names
+    assert_pod_traffic(["d2-node1", "d2-node2"])
 
 
 def test_upgrade_rolls_a_settings_change_one_node_at_a_time():
     """A kubelet setting through the nodes, one at a time; and the Secrets' encryption provider
     changed on the running apiserver, which writes every Secret again."""
-    path = inventory("day2-removed", ["d2-node1", "d2-node3"])
-    before = {n: service_starts(n)["kubelet"] for n in ("d2-node1", "d2-node3")}
+    path = inventory("day2-removed", ["d2-node1", "d2-node2"])
+    before = {n: service_starts(n)["kubelet"] for n in ("d2-node1", "d2-node2")}
     level = 4 if "--v=3" in host("d2-node1").file(CONFIG_DIR + "/config").content_string else 3
     result = playbook(path, "upgrade.yml", "-e", "node_kubelet_log_level={}".format(level), *AESCBC)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     print("upgrade.yml: {:.0f} s".format(result.seconds))
     order = drain_order(result.stdout)
-    assert order == [("Drain", "d2-node1"), ("Uncordon", "d2-node1"), ("Drain", "d2-node3"), ("Uncordon", "d2-node3")], order
-    for name in ("d2-node1", "d2-node3"):
+    assert order == [("Drain", "d2-node1"), ("Uncordon", "d2-node1"), ("Drain", "d2-node2"), ("Uncordon", "d2-node2")], order
+    for name in ("d2-node1", "d2-node2"):
         assert "--v={}".format(level) in host(name).file(CONFIG_DIR + "/config").content_string
         assert service_starts(name)["kubelet"] != before[name], name
     nodes = json.loads(kubectl("get", "nodes", "-o", "json").stdout)["items"]
     assert not any(n["spec"].get("unschedulable") for n in nodes)
-    names, ready = wait_ready(["d2-node1", "d2-node3"])
-    assert ready == {"d2-node1", "d2-node3"}, names
-    assert_pod_traffic(["d2-node1", "d2-node3"])
+    names, ready = wait_ready(["d2-node1", "d2-node2"])
+    assert ready == {"d2-node1", "d2-node2"}, names
+    assert_pod_traffic(["d2-node1", "d2-node2"])
     # the provider changed on a running apiserver: every Secret was written again with it
     stored = secrets_in_etcd()
     assert stored and all(v.startswith(b"k8s:enc:aescbc:v1:key1:") for v in stored.values()), \
@@ -275,7 +312,7 @@ def test_etcd_backup_then_restore_brings_the_objects_back():
     """upgrade.yml above took a snapshot first; etcd-backup.yml takes another (keeping 1, so the
     upgrade's goes); objects changed after it are undone by etcd-restore.yml, which refuses
     without confirmation. The cluster then serves, schedules and routes as before."""
-    path = inventory("day2-removed", ["d2-node1", "d2-node3"])
+    path = inventory("day2-removed", ["d2-node1", "d2-node2"])
     backups = os.path.join(os.path.dirname(path), ".etcd-backups", "lab")
     from_upgrade = sorted(os.listdir(backups))
     assert len(from_upgrade) == 1 and from_upgrade[0].endswith(".db"), from_upgrade
@@ -304,6 +341,6 @@ def test_etcd_backup_then_restore_brings_the_objects_back():
     lost = kubectl("get", "configmap", "day2-lost")
     assert lost.returncode != 0 and "NotFound" in lost.stderr, lost.stdout + lost.stderr
     assert host(MASTER).run("ls -d /var/lib/etcd/member-data.before-restore-*").rc == 0
-    names, ready = wait_ready(["d2-node1", "d2-node3"])
-    assert ready == {"d2-node1", "d2-node3"}, names
-    assert_pod_traffic(["d2-node1", "d2-node3"])
+    names, ready = wait_ready(["d2-node1", "d2-node2"])
+    assert ready == {"d2-node1", "d2-node2"}, names
+    assert_pod_traffic(["d2-node1", "d2-node2"])

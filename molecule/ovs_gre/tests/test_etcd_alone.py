@@ -1,14 +1,15 @@
 """The etcd role reused alone (converge.yml: pki + etcd on the etcd group, no masters group,
 an unrelated host in the inventory): three members, one cluster, healthy, with TLS; and
 nothing of a Kubernetes control plane on the hosts. Its backup and restore entry points
-(etcd-snapshot.yml) rebuild all three members from one snapshot."""
+(etcd-snapshot.yml) rebuild all three members from one snapshot; a member removed and wiped
+joins again when the role runs."""
 import json
 import os
 
 import pytest
 import testinfra.utils.ansible_runner
 
-from helpers import etcdctl, run_playbook
+from helpers import etcdctl, recap, run_playbook
 
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
@@ -96,3 +97,37 @@ def test_backup_then_restore_rebuilds_all_three_members_from_one_snapshot(tmp_pa
     assert health.rc == 0 and (health.stdout + health.stderr).count("is healthy") == 3, health.stdout + health.stderr
     assert first.run(ETCDCTL + "put /backup/after-restore written").rc == 0
     assert get(MEMBERS[-1], "/backup/after-restore") == "written"
+
+
+def test_a_removed_member_with_its_data_gone_joins_again():
+    """The last member is removed (entry point remove_member) and its data wiped, as when a
+    host is replaced; the role run on all three adds it back with `etcdctl member add` and it
+    starts from the others' data, restarting neither of them; a second run changes nothing."""
+    whole = os.path.dirname(INVENTORY)
+    gone, stay = MEMBERS[-1], MEMBERS[:-1]
+    assert host(stay[0]).run(ETCDCTL + "put /replace/kept before-removal").rc == 0
+    started = {name: host(name).check_output("systemctl show -p InvocationID --value etcd") for name in stay}
+    removed = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=remove", "etcd_remove_member=" + gone)
+    assert removed.returncode == 0, removed.stdout[-3000:] + removed.stderr[-2000:]
+    members = json.loads(host(stay[0]).check_output(ETCDCTL + "member list -w json"))["members"]
+    assert sorted(m["name"] for m in members) == stay
+    replaced = host(gone)
+    assert replaced.run("systemctl stop etcd && rm -rf /var/lib/etcd/member-data").rc == 0
+
+    joined = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=converge")
+    assert joined.returncode == 0, joined.stdout[-3000:] + joined.stderr[-2000:]
+    print("a member joins again: {:.0f} s".format(joined.seconds))
+    assert replaced.file("/etc/etcd/bootstrap.conf").contains('ETCD_INITIAL_CLUSTER_STATE="existing"')
+    for name in MEMBERS:
+        members = json.loads(host(name).check_output(ETCDCTL + "member list -w json"))["members"]
+        assert sorted(m["name"] for m in members) == MEMBERS, name
+    assert get(gone, "/replace/kept") == "before-removal"
+    health = host(stay[0]).run(ETCDCTL + "endpoint health --cluster")
+    assert health.rc == 0 and (health.stdout + health.stderr).count("is healthy") == 3, health.stdout + health.stderr
+    for name, invocation in started.items():
+        assert host(name).check_output("systemctl show -p InvocationID --value etcd") == invocation, name
+    counts = recap(joined)
+    assert counts[gone]["changed"] > 0 and all(counts[name]["changed"] == 0 for name in stay), counts
+
+    again = run_playbook(SNAPSHOT_PLAYBOOK, whole, "etcd_step=converge")
+    assert again.returncode == 0 and all(c["changed"] == 0 for c in recap(again).values()), again.stdout[-3000:]
