@@ -5,6 +5,7 @@ cluster: K8S_INVENTORY=inventory/mycluster/hosts.yml pytest tests/verify
 """
 import os
 import sys
+import time
 
 import pytest
 import testinfra.utils.ansible_runner
@@ -82,6 +83,30 @@ def kubectl_on(name):
 @pytest.fixture(scope="session")
 def kubectl():
     return kubectl_on(MASTERS[0])
+
+
+PROBE_LOG = "/tmp/k8s-test-apiserver-probe.log"
+
+
+def start_api_probe(node, seconds):
+    """A transient systemd unit on the node: every 0.2 s, GET /healthz through the node's way to
+    the API servers (the kubelet's kubeconfig), one line per answer: <time> ok|fail."""
+    script = ("end=$(($(date +%s)+{seconds})); while [ $(date +%s) -lt $end ]; do "
+              "if {kubectl} --kubeconfig {config}/kubelet.kubeconfig get --raw /healthz --request-timeout=2s "
+              ">/dev/null 2>&1; then r=ok; else r=fail; fi; echo \"$(date +%s.%N) $r\"; sleep 0.2; done "
+              "> {log}").format(seconds=seconds, kubectl=KUBECTL, config=CONFIG_DIR, log=PROBE_LOG)
+    unit = "k8s-test-apiserver-probe-{}".format(int(time.time()))
+    node.check_output("systemd-run --unit=%s sh -c %s", unit, script)
+    return unit
+
+
+def api_probe_gaps(node, unit):
+    """Stop the probe; (answers, failures, longest time in seconds between two answers)."""
+    node.run("systemctl stop %s", unit)
+    lines = [line.split() for line in node.file(PROBE_LOG).content_string.splitlines() if len(line.split()) == 2]
+    ok = [float(t) for t, r in lines if r == "ok"]
+    gaps = [b - a for a, b in zip(ok, ok[1:])]
+    return len(ok), len(lines) - len(ok), max(gaps) if gaps else None
 
 
 def _quote(text):

@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, host, kubectl_on, setting
+from conftest import (CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, api_probe_gaps, host, kubectl_on, setting,
+                      start_api_probe)
 from helpers import etcdctl, http_get, ready_nodes, running_pods, wait, web_service
 
 pytestmark = pytest.mark.skipif(len(MASTERS) < 2, reason="one master: nothing to fail over to")
@@ -32,7 +33,6 @@ pytestmark = pytest.mark.skipif(len(MASTERS) < 2, reason="one master: nothing to
 ENDPOINT = setting("k8s_apiserver_endpoint", "")
 LB_PORT = setting("k8s_apiserver_lb_port", 6444)
 WORKERS = [n for n in NODES if n not in MASTERS]
-PROBE_LOG = "/tmp/k8s-test-apiserver-probe.log"
 NAME = "ha-after-loss"
 
 
@@ -60,27 +60,6 @@ def test_etcd_has_every_member_started():
     members = json.loads(host(ETCD[0]).check_output(etcdctl(PKI_DIR) + "member list -w json"))["members"]
     assert sorted(m["name"] for m in members) == ETCD
     assert all(m.get("clientURLs") for m in members), members
-
-
-def _start_probe(node, seconds):
-    """A transient systemd unit on the node: every 0.2 s, GET /healthz through the node's way to
-    the API servers (the kubelet's kubeconfig), one line per answer: <time> ok|fail."""
-    script = ("end=$(($(date +%s)+{seconds})); while [ $(date +%s) -lt $end ]; do "
-              "if {kubectl} --kubeconfig {config}/kubelet.kubeconfig get --raw /healthz --request-timeout=2s "
-              ">/dev/null 2>&1; then r=ok; else r=fail; fi; echo \"$(date +%s.%N) $r\"; sleep 0.2; done "
-              "> {log}").format(seconds=seconds, kubectl=KUBECTL, config=CONFIG_DIR, log=PROBE_LOG)
-    unit = "k8s-test-apiserver-probe-{}".format(int(time.time()))
-    node.check_output("systemd-run --unit=%s sh -c %s", unit, script)
-    return unit
-
-
-def _probe_gaps(node, unit):
-    """Stop the probe; (answers, failures, longest time in seconds between two answers)."""
-    node.run("systemctl stop %s", unit)
-    lines = [line.split() for line in node.file(PROBE_LOG).content_string.splitlines() if len(line.split()) == 2]
-    ok = [float(t) for t, r in lines if r == "ok"]
-    gaps = [b - a for a, b in zip(ok, ok[1:])]
-    return len(ok), len(lines) - len(ok), max(gaps) if gaps else None
 
 
 def _lease_times(kubectl):
@@ -120,7 +99,7 @@ def test_losing_a_master_keeps_the_cluster_working(kubectl):
     ask = kubectl_on(survivor)
     services = (["etcd"] if lost_name in ETCD else []) + ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
     victim, probe_node = host(lost_name), host(WORKERS[0] if WORKERS else NODES[0])
-    unit = _start_probe(probe_node, 600)
+    unit = start_api_probe(probe_node, 600)
     time.sleep(3)
     manifest = web_service(NAME, len(NODES), grace_seconds=1)
     try:
@@ -149,7 +128,7 @@ def test_losing_a_master_keeps_the_cluster_working(kubectl):
         assert renewed, {n: t - lost for n, t in _lease_times(ask).items()}
         names, ready = ready_nodes(ask("get nodes -o json").stdout)
         assert ready == set(NODES), names
-        answers, failures, gap = _probe_gaps(probe_node, unit)
+        answers, failures, gap = api_probe_gaps(probe_node, unit)
         print("master {} lost (it led {}): another master led after {:.0f} s; new pods running on every node "
               "after {:.0f} s; the API through the node's balancer: {} answers, {} failures, longest gap "
               "between answers {:.1f} s".format(lost_name, ", ".join(c for c, m in leaders.items() if m == lost_name),
