@@ -1,9 +1,16 @@
 """The health report (playbooks/verify.yml) against the running cluster: it passes and lists
-every host; with kube-scheduler stopped on the first master it fails and names it."""
+every host, warning about each host that holds a certificate expiring within 30 days (the
+default scenario's last two days); with kube-scheduler stopped on the first master it fails
+and names it."""
 import re
+from datetime import datetime, timedelta, timezone
 
-from conftest import ALL, INVENTORY, MASTERS, host
+from cryptography import x509
+
+from conftest import ALL, INVENTORY, MASTERS, PKI_DIR, host
 from helpers import recap, run_playbook, wait
+
+WARN_DAYS = 30  # cluster_verify_cert_warn_days
 
 PLAYBOOK = "playbooks/verify.yml"
 
@@ -18,6 +25,20 @@ def _table(result):
     return rows
 
 
+def _expiring_soon():
+    """The hosts with a certificate in PKI_DIR that expires within WARN_DAYS."""
+    soon = datetime.now(timezone.utc) + timedelta(days=WARN_DAYS)
+    hosts = []
+    for name in ALL:
+        node = host(name)
+        for path in node.check_output("find %s -name '*.crt'", PKI_DIR).split():
+            cert = x509.load_pem_x509_certificate(node.file(path).content_string.encode())
+            if cert.not_valid_after_utc < soon:
+                hosts.append(name)
+                break
+    return hosts
+
+
 def test_report_passes_and_lists_every_host():
     result = run_playbook(PLAYBOOK, INVENTORY)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
@@ -29,6 +50,8 @@ def test_report_passes_and_lists_every_host():
                      "kube-controller-manager /healthz", "kube-scheduler /healthz", "node Ready (API)"):
         assert expected in checks, checks
     assert any(c.startswith("GRE port ") for c in checks) and any(c.startswith("DNS ") for c in checks)
+    warned = {r[0] for r in rows if re.match(r"certificates \(\d+\)$", r[1]) and r[2] == "WARN"}
+    assert warned == set(_expiring_soon()), rows
     assert all(counts["changed"] == 0 for counts in recap(result).values()), recap(result)
     print("verify.yml: {} rows, {:.0f} s".format(len(rows), result.seconds))
 
