@@ -17,6 +17,18 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # (K8S_TEST_IMAGE=busybox:1.35); another cluster sets its own
 TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The test pods run busybox as root and ping (NET_RAW), which the cluster's default pod
+# security policy (k8s-classic-restricted, roles/control_plane) refuses. They run as this
+# service account of the default namespace, which alone may use k8s-classic-baseline: nothing
+# else in the cluster gets more than the cluster gives it. TEST_ACCOUNT_MANIFEST creates both.
+TEST_ACCOUNT = "k8s-classic-tests"
+TEST_ACCOUNT_MANIFEST = json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": TEST_ACCOUNT, "namespace": "default"}},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+     "metadata": {"name": TEST_ACCOUNT + ":baseline", "namespace": "default"},
+     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "k8s-classic:psp:baseline"},
+     "subjects": [{"kind": "ServiceAccount", "name": TEST_ACCOUNT, "namespace": "default"}]},
+]})
 
 
 def run_playbook(playbook, inventory, *extra_vars, check=False, args=(), timeout=1500):
@@ -82,6 +94,7 @@ def etcdctl(pki_dir):
 def spread_deployment(name, replicas, command, port=None, node=None, grace_seconds=None):
     """A Deployment of busybox pods labelled app=NAME, spread evenly over the nodes (at most one
     pod more on any node: a pod that cannot keep that stays Pending rather than crowd a node).
+    They run as TEST_ACCOUNT (apply TEST_ACCOUNT_MANIFEST first).
 
     command: the container's command (a list); port: its containerPort, if any; node: pin
     every pod to that node; grace_seconds: terminationGracePeriodSeconds (fast deletes).
@@ -97,6 +110,7 @@ def spread_deployment(name, replicas, command, port=None, node=None, grace_secon
             "labelSelector": {"matchLabels": {"app": name}},
         }],
         "containers": [container],
+        "serviceAccountName": TEST_ACCOUNT,
     }
     if node:
         pod_spec["nodeSelector"] = {"kubernetes.io/hostname": node}

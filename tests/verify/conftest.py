@@ -82,7 +82,12 @@ def kubectl_on(name):
 
 @pytest.fixture(scope="session")
 def kubectl():
-    return kubectl_on(MASTERS[0])
+    """kubectl on the first master; the test pods' service account exists (helpers.TEST_ACCOUNT)."""
+    from helpers import TEST_ACCOUNT_MANIFEST  # pylint: disable=import-outside-toplevel (on sys.path above)
+    run = kubectl_on(MASTERS[0])
+    created = run("apply -f -", stdin=TEST_ACCOUNT_MANIFEST)
+    assert created.rc == 0, created.stderr
+    return run
 
 
 PROBE_LOG = "/tmp/k8s-test-apiserver-probe.log"

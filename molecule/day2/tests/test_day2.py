@@ -14,7 +14,7 @@ import time
 import testinfra
 import yaml
 
-from helpers import etcdctl, ready_nodes, recap, run_playbook, running_pods, spread_deployment
+from helpers import TEST_ACCOUNT_MANIFEST, etcdctl, ready_nodes, recap, run_playbook, running_pods, spread_deployment
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MOLECULE_INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
@@ -94,6 +94,7 @@ def assert_pod_traffic(nodes):
     # the old pods must be gone: terminating pods still count for the spread constraint
     kubectl("delete", "deployment", "pinger", "--ignore-not-found", "--wait=true")
     kubectl("wait", "--for=delete", "pod", "-l", "app=pinger", "--timeout=120s")
+    assert kubectl("apply", "-f", "-", stdin=TEST_ACCOUNT_MANIFEST).returncode == 0
     assert kubectl("apply", "-f", "-", stdin=json.dumps(manifest)).returncode == 0
     rollout = kubectl("rollout", "status", "deployment/pinger", "--timeout=180s")
     assert rollout.returncode == 0, rollout.stderr + kubectl("get", "pods", "-o", "wide").stdout
@@ -179,10 +180,17 @@ def test_without_cluster_dns_no_coredns_and_no_dead_dns_address():
 def test_scale_to_three_nodes_restarts_nothing_on_the_others():
     """d2-node3 joins as a node and as a second etcd member (etcdctl member add, then it starts
     from the running member's data); the master's API server learns of the member; nothing
-    restarts on the other nodes, nor the master's etcd."""
+    restarts on the other nodes, nor the master's etcd. The control plane re-run on the master
+    also takes away the pod security binding of a namespace the inventory does not name."""
     before = {n: service_starts(n) for n in ("d2-node1", "d2-node2")}
     etcd_before = host(MASTER).check_output("systemctl show -p InvocationID --value etcd")
     assert kubectl("create", "configmap", "day2-before-scale", "--from-literal=state=kept").returncode == 0
+    # a binding as control_plane_pod_security_namespaces once made it, for a namespace no longer named
+    assert kubectl("create", "namespace", "day2-dropped").returncode == 0
+    assert kubectl("create", "rolebinding", "k8s-classic:psp:privileged", "--namespace=day2-dropped",
+                   "--clusterrole=k8s-classic:psp:privileged", "--group=system:serviceaccounts:day2-dropped").returncode == 0
+    assert kubectl("label", "rolebinding", "k8s-classic:psp:privileged", "--namespace=day2-dropped",
+                   "k8s-classic/pod-security=true").returncode == 0
     result = playbook(inventory("day2-scaled", ["d2-node1", "d2-node2", "d2-node3"], etcd=[MASTER, "d2-node3"]),
                       "scale.yml")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
@@ -203,6 +211,9 @@ def test_scale_to_three_nodes_restarts_nothing_on_the_others():
     assert "day2-before-scale" in joined.check_output(
         etcdctl(PKI_DIR) + "get --prefix --keys-only /registry/configmaps/default/")
     assert joined.file("/etc/etcd/bootstrap.conf").contains('ETCD_INITIAL_CLUSTER_STATE="existing"')
+    bindings = kubectl("get", "rolebindings", "--all-namespaces", "--selector=k8s-classic/pod-security=true",
+                       "-o", "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}").stdout.split()
+    assert bindings == ["kube-system/k8s-classic:psp:privileged"], bindings
     assert_pod_traffic(["d2-node1", "d2-node2", "d2-node3"])
 
 
