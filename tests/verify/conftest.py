@@ -83,7 +83,8 @@ def kubectl_on(name):
 @pytest.fixture(scope="session")
 def kubectl():
     """kubectl on the first master; the test pods' service account exists (helpers.TEST_ACCOUNT)."""
-    from helpers import TEST_ACCOUNT_MANIFEST  # pylint: disable=import-outside-toplevel (on sys.path above)
+    # helpers is on sys.path only once the module above has set it up
+    from helpers import TEST_ACCOUNT_MANIFEST  # pylint: disable=import-outside-toplevel
     run = kubectl_on(MASTERS[0])
     created = run("apply -f -", stdin=TEST_ACCOUNT_MANIFEST)
     assert created.rc == 0, created.stderr
