@@ -319,6 +319,19 @@ def test_even_etcd_count_is_warned(tmp_path):
     assert_refused(result, "k8s_nodeport_range '1-2'")
 
 
+def test_role_reused_where_the_inventory_has_only_nodes(tmp_path):
+    """A role reused alone (README, "Reusing single roles"), e.g. ovs_gre on the hosts of a
+    nodes group, in an inventory with no etcd or masters group: preflight passes, with no
+    warning about the etcd member count (it used to fail on the missing etcd group)."""
+    playbook = tmp_path / "nodes-only.yml"
+    playbook.write_text("- hosts: nodes\n  gather_facts: true\n  roles: [{role: preflight}]\n")
+    result = run_playbook(str(playbook), inventory(tmp_path, groups={"nodes": ["pf-node1", "pf-node2"]}))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "etcd members" not in output
+    assert set(recap(result)) == {"pf-node1", "pf-node2"}
+
+
 def test_dry_run_on_bare_hosts_reports_changes_and_changes_nothing(tmp_path):
     result = run_playbook("site.yml", inventory(tmp_path), check=True)
     output = result.stdout + result.stderr
