@@ -16,6 +16,8 @@ RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 MEMBERS = sorted(RUNNER.get_hosts("etcd"))
 SNAPSHOT_PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "etcd-snapshot.yml")
 ETCDCTL = etcdctl("/etc/kubernetes/pki")
+# molecule/ovs_gre_vm runs these tests on VMs that are nodes only (no etcd group): not there
+pytestmark = pytest.mark.skipif(not MEMBERS, reason="no etcd group in this scenario's inventory")
 
 
 def host(name):
