@@ -75,7 +75,7 @@ def inventory(size, path, with_spare):
     path.mkdir(parents=True, exist_ok=True)
     group_vars = path / 'group_vars' / 'all'
     group_vars.mkdir(parents=True, exist_ok=True)
-    for name in ('cluster.yml', 'lab.yml'):
+    for name in ('cluster.yml', 'offline.yml', 'lab.yml'):
         link = group_vars / name
         if not link.exists():
             link.symlink_to(ROOT / 'inventory' / 'lab' / 'group_vars' / 'all' / name)
