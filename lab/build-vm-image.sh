@@ -76,9 +76,10 @@ datasource_list: [NoCloud, None]
 EOF
 printf '/dev/vda / ext4 defaults,errors=remount-ro 0 1\n' >"$rootfs/etc/fstab"
 printf 'auto lo\niface lo inet loopback\nsource /etc/network/interfaces.d/*\n' >"$rootfs/etc/network/interfaces"
-# host keys and machine id are made on each VM's first boot
+# host keys and machine id are made on each VM's first boot (no copy of an ID in dbus's place)
 rm -f "$rootfs"/etc/ssh/ssh_host_*
 : >"$rootfs/etc/machine-id"
+ln -sfn /etc/machine-id "$rootfs/var/lib/dbus/machine-id"
 cp "$(readlink -f "$rootfs/vmlinuz")" "$work/vmlinuz"
 cp "$(readlink -f "$rootfs/initrd.img")" "$work/initrd.img"
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb

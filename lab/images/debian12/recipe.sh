@@ -19,7 +19,11 @@ build_rootfs() {
     systemd-udevd-control.socket systemd-modules-load.service sys-kernel-config.mount \
     sys-kernel-debug.mount sys-kernel-tracing.mount systemd-remount-fs.service >/dev/null 2>&1
   chroot "$dir" systemctl set-default multi-user.target >/dev/null 2>&1
+  # No machine ID in the image: each container (or VM made from it) gets its own at first boot.
+  # dbus's package left a copy in /var/lib/dbus/machine-id, which systemd would take instead
+  # (every node the same ID; systemd-udevd derives bridge MACs from it on a real kernel).
   : >"$dir/etc/machine-id"
+  ln -sfn /etc/machine-id "$dir/var/lib/dbus/machine-id"
   printf 'deb %s %s main\ndeb %s %s-updates main\n' "$mirror" "$SUITE" "$mirror" "$SUITE" >"$dir/etc/apt/sources.list"
   # keep the image small: no apt lists or caches, no docs
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/usr/share/doc/* "$dir"/usr/share/man/*
