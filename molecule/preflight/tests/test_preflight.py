@@ -319,6 +319,24 @@ def test_even_etcd_count_is_warned(tmp_path):
     assert_refused(result, "k8s_nodeport_range '1-2'")
 
 
+def test_hosts_with_one_machine_id_are_refused(tmp_path):
+    """Two hosts cloned from one image with its machine ID (found on VMs: systemd-udevd gave
+    both nodes' pod bridges the same MAC, and the overlay could not reach the other's pods)."""
+    def machine_id(name, value=None):
+        command = ["cat", "/etc/machine-id"] if value is None else ["sh", "-c", "echo %s >/etc/machine-id" % value]
+        done = subprocess.run(["docker", "exec", name] + command, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    own = machine_id("pf-node2")
+    assert own and own != machine_id("pf-node1"), "the node containers should have IDs of their own"
+    machine_id("pf-node2", machine_id("pf-node1"))
+    try:
+        result = run_playbook("site.yml", inventory(tmp_path))
+    finally:
+        machine_id("pf-node2", own)
+    assert_refused(result, "pf-node1, pf-node2 have the same machine ID", "systemd-machine-id-setup")
+
+
 def test_role_reused_where_the_inventory_has_only_nodes(tmp_path):
     """A role reused alone (README, "Reusing single roles"), e.g. ovs_gre on the hosts of a
     nodes group, in an inventory with no etcd or masters group: preflight passes, with no
