@@ -60,7 +60,13 @@ molecule: setup ## Molecule scenarios (SCENARIOS="systemd default ...")
 test-vm: setup ## the ovs_gre role on QEMU VMs, kernel datapath (molecule/ovs_gre_vm)
 	molecule test -s ovs_gre_vm
 
-.PHONY: test-vm
+test-cluster-vm: setup ## the whole cluster on QEMU VMs, no container workarounds (molecule/cluster_vm)
+	bash lab/ensure-docker.sh
+	bash lab/build-artifacts.sh >/dev/null
+	bash lab/build-coredns.sh >/dev/null
+	molecule test -s cluster_vm
+
+.PHONY: test-vm test-cluster-vm
 
 bench: setup ## time converge, no-op re-run, --check --diff and add-node at 3 and 9 nodes (lab/bench.py)
 	$(PY) lab/bench.py
