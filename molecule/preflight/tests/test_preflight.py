@@ -210,6 +210,8 @@ CASES = {
     "ovs_gre: pod MTU over the underlay with a GRE key": (dict(), [("ovs_gre_key", "42")],
                                                           ["k8s_pod_mtu 1462 is larger than the underlay MTU 1500 of eth0 "
                                                            "less 42 bytes of GRE (1458)"]),
+    "ovs_gre: no time for ovs-vsctl": (dict(), [("ovs_gre_ovs_timeout", 0)],
+                                       ["ovs_gre_ovs_timeout 0: at least 1 second"]),
     "container_runtime: docker on TCP": (dict(), [("k8s_container_runtime", "docker"),
                                                   ("container_runtime_docker_daemon_extra", {"hosts": ["unix:///run/d.sock",
                                                                                                        "tcp://0.0.0.0:2375"]})],
