@@ -66,7 +66,10 @@ test-cluster-vm: setup ## the whole cluster on QEMU VMs, no container workaround
 	bash lab/build-coredns.sh >/dev/null
 	molecule test -s cluster_vm
 
-.PHONY: test-vm test-cluster-vm
+conformance: setup ## the Kubernetes 1.20 conformance suite against the lab cluster (lab/conformance.sh; about an hour)
+	bash lab/conformance.sh full
+
+.PHONY: test-vm test-cluster-vm conformance
 
 bench: setup ## time converge, no-op re-run, --check --diff and add-node at 3 and 9 nodes (lab/bench.py)
 	$(PY) lab/bench.py
