@@ -84,8 +84,10 @@ lane() {  # lane ENTRY... : the scenarios one after the other, output only to th
 # engine and the node image first, then (in the background, while the scenarios that need
 # only the image run) the offline Kubernetes artifacts, CoreDNS, the guestbook image and crane
 # (which pushes images into the cluster registry). The scenarios that need them start when
-# these are built; kube-bench is built after them, as only the default scenario's verify step
-# (half an hour into it) runs it. From a fresh machine the builds are the start of the longest
+# these are built; kube-bench and the conformance suite (e2e.test and its images: about 20
+# minutes of niced compiling from a fresh machine) are built after them, as only the default
+# scenario's verify step (half an hour into it) runs them; its conformance test waits for the
+# build (lab/build-conformance.sh holds a lock while it builds). From a fresh machine the builds are the start of the longest
 # lane's path, so nothing else is put before them.
 (QUIET=1 stage yamllint yamllint --strict .
  QUIET=1 stage ansible-lint ansible-lint
@@ -99,7 +101,8 @@ trap 'rm -f "$results" "$artifacts_done"' EXIT
 (QUIET=1 stage lab-artifacts bash -c 'bash lab/build-artifacts.sh && bash lab/build-coredns.sh &&
   bash lab/build-guestbook.sh && bash lab/build-crane.sh'
  touch "$artifacts_done"
- QUIET=1 stage lab-kube-bench bash lab/build-kube-bench.sh) &
+ QUIET=1 stage lab-kube-bench bash lab/build-kube-bench.sh
+ QUIET=1 stage lab-conformance bash lab/build-conformance.sh) &
 checks_artifacts=$!
 
 lanes=()
