@@ -19,9 +19,16 @@ out="$LAB_CACHE/kubernetes/$KUBE_VERSION"
 work="$LAB_CACHE/build/kubernetes-$KUBE_VERSION"
 here=$(cd "$(dirname "$0")" && pwd)
 KUBE_GO_PACKAGE=${KUBE_GO_PACKAGE:-golang-1.19-go}
+# Kubernetes 1.20 vendors github.com/modern-go/reflect2 v1.0.1, which reads Go's map internals
+# by their pre-1.18 layout: built with Go 1.18 or newer, kube-apiserver dies ("fatal error:
+# fault" in reflect2's UnsafeIterate, under json-iterator) when it encodes some objects, e.g.
+# custom resources (found by the conformance suite: three crashes in ten minutes). v1.0.2 is
+# the fix (modern-go/reflect2#25); it replaces the vendored copy before the build, fetched
+# from the Go module proxy and checked against the checksum database (GOPROXY, GOSUMDB).
+REFLECT2_VERSION=${REFLECT2_VERSION:-v1.0.2}
 kube_goroot=/usr/lib/go-${KUBE_GO_PACKAGE#golang-}
 kube_goroot=${kube_goroot%-go}
-recipe=$( (cat "$0"; echo "$KUBE_VERSION $PAUSE_IMAGE $BUSYBOX_IMAGE $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
+recipe=$( (cat "$0"; echo "$KUBE_VERSION $PAUSE_IMAGE $BUSYBOX_IMAGE $KUBE_GO_PACKAGE $REFLECT2_VERSION") | sha256sum | cut -c1-16)
 components=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -69,6 +76,22 @@ if [ -z "$src" ]; then
   step "fetching Debian's kubernetes source package"
   (cd "$work" && apt-get source -qq kubernetes >/dev/null)
   src=$(find "$work" -maxdepth 1 -type d -name 'kubernetes-1.20*' | head -n1)
+fi
+
+vendored="$src/vendor/github.com/modern-go/reflect2"
+if [ "$(cat "$vendored/.k8s-classic-version" 2>/dev/null)" != "$REFLECT2_VERSION" ]; then
+  step "replacing the vendored github.com/modern-go/reflect2 with $REFLECT2_VERSION (Go 1.18+ maps)"
+  modcache=$(mktemp -d /var/tmp/lab-reflect2.XXXXXX)
+  dir=$(cd "$modcache" && GOMODCACHE="$modcache/mod" GOPATH="$modcache/gopath" GOFLAGS=-modcacherw \
+    "$kube_goroot/bin/go" mod download -json "github.com/modern-go/reflect2@$REFLECT2_VERSION" |
+    awk -F'"' '$2 == "Dir" {print $4}')
+  [ -f "$dir/reflect2.go" ] || { echo "build-artifacts: could not fetch reflect2 $REFLECT2_VERSION" >&2; exit 1; }
+  rm -rf "$vendored" && mkdir -p "$vendored"
+  cp -r "$dir/." "$vendored/"
+  chmod -R u+w "$vendored"
+  sed -i "s|github.com/modern-go/reflect2 v1.0.1|github.com/modern-go/reflect2 $REFLECT2_VERSION|g" "$src/vendor/modules.txt"
+  echo "$REFLECT2_VERSION" >"$vendored/.k8s-classic-version"
+  rm -rf "$modcache"
 fi
 
 step "building ${components[*]} (about 5 minutes on 2 cores)"

@@ -27,7 +27,7 @@ kube_goroot=${kube_goroot%-go}
 # Packages of the Debian base the network test images share (agnhost's Dockerfile installs
 # the same tools on Alpine: bind-tools, curl, netcat-openbsd, iproute2, iperf, bash).
 BASE_PACKAGES=dnsutils,curl,netcat-openbsd,iproute2,iperf,bash,ca-certificates
-recipe=$( (cat "$0"; echo "$KUBE_VERSION $SUITE $BASE_PACKAGES $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
+recipe=$( (cat "$0" "$here/build-artifacts.sh"; echo "$KUBE_VERSION $SUITE $BASE_PACKAGES $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
 binaries=(e2e.test ginkgo)
 
 step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
