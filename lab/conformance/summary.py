@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Count a conformance run: summary.py REPORT_DIR [--suite suite.yml] [--conformance conformance.yaml]
                                               [--mode full|subset] [--json OUT]
 
