@@ -27,7 +27,9 @@ kube_goroot=${kube_goroot%-go}
 # Packages of the Debian base the network test images share (agnhost's Dockerfile installs
 # the same tools on Alpine: bind-tools, curl, netcat-openbsd, iproute2, iperf, bash).
 BASE_PACKAGES=dnsutils,curl,netcat-openbsd,iproute2,iperf,bash,ca-certificates
-recipe=$( (cat "$0" "$here/build-artifacts.sh"; echo "$KUBE_VERSION $SUITE $BASE_PACKAGES $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
+# shellcheck source=lab/debian-rootfs.sh
+. "$here/debian-rootfs.sh"
+recipe=$( (cat "$0" "$here/build-artifacts.sh" "$here/debian-rootfs.sh"; echo "$KUBE_VERSION $SUITE $BASE_PACKAGES $KUBE_GO_PACKAGE") | sha256sum | cut -c1-16)
 binaries=(e2e.test ginkgo)
 
 step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -59,6 +61,10 @@ go_targets=(test/e2e/e2e.test vendor/github.com/onsi/ginkgo/ginkgo test/images/a
   test/images/nonewprivs vendor/k8s.io/sample-apiserver)
 step "building ${go_targets[*]} (about 20 minutes on 2 cores the first time)"
 gopath="$work/gopath"
+# the GOPATH link to the tree, as lab/build-artifacts.sh makes it when it builds (a cached
+# artifacts run leaves the link as it was, which may name another LAB_CACHE's tree)
+mkdir -p "$gopath/src/k8s.io"
+ln -sfn "$src" "$gopath/src/k8s.io/kubernetes"
 (
   cd "$gopath/src/k8s.io/kubernetes"
   export PATH="$kube_goroot/bin:$PATH" GOROOT=$kube_goroot GOTOOLCHAIN=local
@@ -75,24 +81,11 @@ done
 cp "$src/test/conformance/testdata/conformance.yaml" "$out/conformance.yaml"
 
 # Images
-command -v debootstrap >/dev/null 2>&1 || {
-  step "installing debootstrap"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >/dev/null
-}
 "$here/ensure-docker.sh"
 tmp=$(mktemp -d /var/tmp/lab-conformance.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:.*\/debian\/?$/ {print $2; exit}' || true)
-mirror=${mirror:-http://deb.debian.org/debian}
 list="$tmp/images.yml"
 printf -- '---\n# made by lab/build-conformance.sh: the images of the conformance tests, for lab/push-images.yml\nlab_registry_images:\n' >"$list"
-
-rootfs() {  # rootfs DIR PACKAGES: a Debian minbase root filesystem without caches or docs
-  debootstrap --variant=minbase --include="$2" "$SUITE" "$1" "$mirror" |
-    awk '/^(E|W):/ {print "  debootstrap: " $0}'
-  rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/usr/share/doc/* \
-    "$1"/usr/share/man/* "$1"/usr/share/locale/* "$1"/var/log/*
-}
 
 save() {  # save NAME:TAG... -- WHAT: docker save the image under each name, list it
   local names=() what file
@@ -115,6 +108,13 @@ image() {  # image DIR NAME:TAG... -- WHAT [docker import -c changes...]: import
   save "${names[@]}" -- "$2"
 }
 
+reuse() {  # reuse ARCHIVE NAME:TAG -- WHAT: an image built already (docker save), saved under NAME
+  local loaded
+  loaded=$(docker load -i "$1" | awk '/^Loaded image: / {print $3; exit}')
+  docker tag "$loaded" "$2"
+  save "$2" -- "$4"
+}
+
 layer() {  # layer CONTEXT NAME:TAG -- WHAT: docker build CONTEXT, whose Dockerfile starts FROM
   # a local image (no registry), so that the images on one base share its layer (pushed once,
   # pulled once per node)
@@ -130,7 +130,7 @@ layer() {  # layer CONTEXT NAME:TAG -- WHAT: docker build CONTEXT, whose Dockerf
 # The suite's names, relative to the registry (lab/conformance.yml maps the suite's
 # registries there); the tags are the ones test/utils/image/manifest.go of 1.20 asks for.
 step "building the Debian base of the test images (debootstrap $SUITE minbase + $BASE_PACKAGES)"
-rootfs "$tmp/base" "$BASE_PACKAGES"
+debian_rootfs "$tmp/base" "$SUITE" "$BASE_PACKAGES"
 cp -a "$coredns_bin" "$tmp/base/coredns"
 base="lab.local/conformance-base:$recipe"
 tar -C "$tmp/base" -c . |
@@ -165,32 +165,24 @@ printf '%s\n' "FROM $base" 'COPY nnp /usr/local/bin/nnp' 'RUN chmod u+s /usr/loc
   'CMD ["nnp"]' >"$tmp/nnp/Dockerfile"
 layer "$tmp/nnp" e2e/nonewprivs:1.0 -- "test/images/nonewprivs on Debian $SUITE (upstream: Alpine 3.6)"
 
+step "busybox and pause: the cluster's own images (lab/build-artifacts.sh), named as the suite asks"
+reuse "$artifacts/images/busybox.tar" library/busybox:1.29 -- "the cluster's busybox: Debian $SUITE's busybox-static (upstream: 1.29)"
+reuse "$artifacts/images/pause.tar" pause:3.2 -- "the cluster's pause image (build/pause)"
+
 step "sample-apiserver (the tree's staging k8s.io/sample-apiserver) and etcd (Debian's etcd-server)"
 mkdir -p "$tmp/sample"
-busybox_root="$tmp/busybox"
-mkdir -p "$busybox_root/bin" "$busybox_root/etc" "$busybox_root/tmp"
-cp /bin/busybox "$busybox_root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  [ "$applet" = busybox ] || ln -s busybox "$busybox_root/bin/$applet"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$busybox_root/etc/passwd"
-cp -a "$busybox_root/." "$tmp/sample/"
 install -m 0755 "$src/_output/bin/sample-apiserver" "$tmp/sample/sample-apiserver"
-image "$tmp/sample" e2e/sample-apiserver:1.17 -- \
-  "sample-apiserver from the tree's staging/src/k8s.io/sample-apiserver (1.20; upstream image: 0.17)" \
-  -c 'ENTRYPOINT ["/sample-apiserver"]' -c 'ENV PATH=/bin'
-rootfs "$tmp/etcd" etcd-server
+printf '%s\n' 'FROM library/busybox:1.29' 'COPY sample-apiserver /' 'ENTRYPOINT ["/sample-apiserver"]' >"$tmp/sample/Dockerfile"
+layer "$tmp/sample" e2e/sample-apiserver:1.17 -- \
+  "sample-apiserver from the tree's staging/src/k8s.io/sample-apiserver (1.20; upstream image: 0.17), on busybox"
+debian_rootfs "$tmp/etcd" "$SUITE" etcd-server
 mkdir -p "$tmp/etcd/usr/local/bin"
 ln -sf /usr/bin/etcd "$tmp/etcd/usr/local/bin/etcd"
 image "$tmp/etcd" etcd:3.4.13-0 -- "Debian $SUITE's etcd-server $(chroot "$tmp/etcd" etcd --version | awk '/etcd Version/ {print $3}') (upstream: 3.4.13)" \
   -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'
 
-step "busybox (the cluster's busybox image: Debian's busybox-static, upstream: busybox 1.29)"
-image "$busybox_root" library/busybox:1.29 -- "Debian $SUITE's busybox-static (upstream: 1.29)" \
-  -c 'CMD ["sh"]' -c 'ENV PATH=/bin'
-
 step "httpd (Debian's apache2, document root where the suite expects it), nginx (Debian's)"
-rootfs "$tmp/httpd" apache2
+debian_rootfs "$tmp/httpd" "$SUITE" apache2
 mkdir -p "$tmp/httpd/usr/local/apache2/htdocs" "$tmp/httpd/usr/local/bin"
 echo '<html><body><h1>It works!</h1></body></html>' >"$tmp/httpd/usr/local/apache2/htdocs/index.html"
 cat >"$tmp/httpd/etc/apache2/sites-available/000-default.conf" <<'EOF'
@@ -217,19 +209,13 @@ image "$tmp/httpd" library/httpd:2.4.38-alpine library/httpd:2.4.39-alpine -- \
   "Debian $SUITE's apache2 serving /usr/local/apache2/htdocs (upstream: httpd on Alpine)" \
   -c 'CMD ["httpd-foreground"]' -c 'EXPOSE 80' \
   -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'
-rootfs "$tmp/nginx" nginx-light
+debian_rootfs "$tmp/nginx" "$SUITE" nginx-light
 ln -sf /dev/stdout "$tmp/nginx/var/log/nginx/access.log" 2>/dev/null || { mkdir -p "$tmp/nginx/var/log/nginx"; ln -sf /dev/stdout "$tmp/nginx/var/log/nginx/access.log"; }
 ln -sf /dev/stderr "$tmp/nginx/var/log/nginx/error.log"
 image "$tmp/nginx" library/nginx:1.14-alpine library/nginx:1.15-alpine -- \
   "Debian $SUITE's nginx-light (upstream: nginx on Alpine)" \
   -c 'CMD ["nginx", "-g", "daemon off;"]' -c 'EXPOSE 80' \
   -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'
-
-step "pause (the cluster's own, build/pause)"
-docker load -i "$artifacts/images/pause.tar" >/dev/null
-docker tag k8s.gcr.io/pause:3.2 pause:3.2
-docker save -o "$out/images/pause_3.2.tar" pause:3.2
-printf '  - name: "%s"\n    archive: %s\n    what: "%s"\n' pause:3.2 "$out/images/pause_3.2.tar" "the cluster's pause image (build/pause)" >>"$list"
 
 mv "$list" "$out/images.yml"
 echo "$recipe" >"$out/RECIPE"

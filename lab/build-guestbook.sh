@@ -13,7 +13,9 @@ PACKAGES=redis-server,redis-tools,busybox
 LAB_CACHE=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-classic-lab}
 out="$LAB_CACHE/guestbook"
 here=$(cd "$(dirname "$0")" && pwd)
-recipe=$( (cat "$0"; echo "$GUESTBOOK_IMAGE $SUITE $PACKAGES") | sha256sum | cut -c1-16)
+# shellcheck source=lab/debian-rootfs.sh
+. "$here/debian-rootfs.sh"
+recipe=$( (cat "$0" "$here/debian-rootfs.sh"; echo "$GUESTBOOK_IMAGE $SUITE $PACKAGES") | sha256sum | cut -c1-16)
 step() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
 mkdir -p "$LAB_CACHE"
@@ -24,21 +26,13 @@ if [ -f "$out/RECIPE" ] && [ "$(cat "$out/RECIPE")" = "$recipe" ] && [ -f "$out/
   exit 0
 fi
 
-command -v debootstrap >/dev/null 2>&1 || {
-  step "installing debootstrap"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >/dev/null
-}
 "$here/ensure-docker.sh"
 rootfs=$(mktemp -d /var/tmp/lab-guestbook.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT
-mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:.*\/debian\/?$/ {print $2; exit}' || true)
 step "building $GUESTBOOK_IMAGE: debootstrap $SUITE minbase + $PACKAGES (a minute or two)"
-debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$rootfs" "${mirror:-http://deb.debian.org/debian}" |
-  awk '/^(E|W):/ {print "  debootstrap: " $0}'
-# busybox's applets (httpd, sh, wget) on PATH; no package tools, caches or docs in the image
+debian_rootfs "$rootfs" "$SUITE" "$PACKAGES"
+# busybox's applets (httpd, sh, wget) on PATH
 chroot "$rootfs" /bin/busybox --install -s /usr/local/bin
-rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* "$rootfs"/usr/share/doc/* \
-  "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/* "$rootfs"/var/log/*
 mkdir -p "$out/images"
 tar -C "$rootfs" -c . |
   docker import -c 'CMD ["redis-server", "--protected-mode", "no"]' -c 'EXPOSE 6379' - "$GUESTBOOK_IMAGE" >/dev/null
