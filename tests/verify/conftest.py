@@ -37,10 +37,12 @@ PKI_DIR = setting("k8s_pki_dir", "/etc/kubernetes/pki")
 CONFIG_DIR = setting("k8s_config_dir", "/etc/kubernetes")
 KUBECTL = setting("k8s_bin_dir", "/usr/local/bin") + "/kubectl"
 ALL = sorted(set(ETCD + MASTERS + NODES))
+# the hosts of the pod network (the overlay's mesh, each with a pod subnet): nodes and masters
+POD_NETWORK = sorted(set(MASTERS + NODES))
 # the cluster's own registry (optional): its hosts are cluster hosts too (firewall sources)
 REGISTRIES = group(setting("k8s_registry_group", "registry"))
-# the cluster's own systemd services and the hosts each runs on (the container runtime and the
-# overlay's ovs-gre-network also run on the nodes)
+# the cluster's own systemd services and the hosts each runs on (the container runtime also
+# runs on the nodes, the overlay's ovs-gre-network on the nodes and the masters)
 SERVICES = {
     "etcd": ETCD,
     "kube-apiserver": MASTERS,

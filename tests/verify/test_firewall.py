@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from conftest import ALL, ETCD, MASTERS, NODES, REGISTRIES, address, host
+from conftest import ALL, ETCD, MASTERS, NODES, POD_NETWORK, REGISTRIES, address, host
 
 EXPECTED = os.environ.get("LAB_FIREWALLD", "").lower() in ("1", "yes", "true")
 
@@ -59,7 +59,7 @@ def test_cluster_port_open_to_cluster_hosts(name, port):
         "port {} of {} does not answer the cluster's host {}".format(port, name, other)
 
 
-@pytest.mark.parametrize("name", NODES)
+@pytest.mark.parametrize("name", POD_NETWORK)
 def test_gre_and_pod_bridge_allowed(name):
     h = host(name)
     assert "gre" in h.check_output("firewall-cmd --zone=internal --list-protocols").split()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
 
-from conftest import ALL, INVENTORY, MASTERS, PKI_DIR, host
+from conftest import ALL, INVENTORY, MASTERS, PKI_DIR, POD_NETWORK, host
 from helpers import recap, run_playbook, wait
 
 WARN_DAYS = 30  # cluster_verify_cert_warn_days
@@ -50,6 +50,9 @@ def test_report_passes_and_lists_every_host():
                      "kube-controller-manager /healthz", "kube-scheduler /healthz", "node Ready (API)"):
         assert expected in checks, checks
     assert any(c.startswith("GRE port ") for c in checks) and any(c.startswith("DNS ") for c in checks)
+    # the overlay is checked on every host of the pod network, masters included
+    meshed = {r[0] for r in rows if r[1].startswith("GRE mesh on ")}
+    assert meshed == set(POD_NETWORK), rows
     warned = {r[0] for r in rows if re.match(r"certificates \(\d+\)$", r[1]) and r[2] == "WARN"}
     assert warned == set(_expiring_soon()), rows
     assert all(counts["changed"] == 0 for counts in recap(result).values()), recap(result)

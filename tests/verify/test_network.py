@@ -1,4 +1,5 @@
-"""The pod network (ovs_gre): pods reach each other across nodes, Services answer.
+"""The pod network (ovs_gre): pods reach each other across nodes, Services answer, the masters
+(in the pod network too) reach pods, directly and through the API server's proxy.
 
 Pods of a Deployment spread over every node; a ClusterIP Service in front of them; and a
 NodePort Service (port 30002; the guestbook has 30001, as in the original notes) in front of one pod on the first
@@ -75,3 +76,35 @@ def test_node_port_answers_on_every_node_address(name, lonely):
         return out.stdout.strip() if out.rc == 0 else None
 
     assert wait(answered, timeout=60) == lonely["metadata"]["name"], url
+
+
+@pytest.mark.parametrize("name", MASTERS)
+def test_master_reaches_every_pod_over_the_overlay(name, web):
+    """A master is in the pod network (its own kbr0 address, a tunnel to every node): it reaches
+    the pods on every node directly, as its API server must for webhooks and aggregated APIs."""
+    master = host(name)
+    route = master.check_output("ip -4 route get %s", web[0][0]["status"]["podIP"])
+    assert " dev kbr0 " in route, route
+    for pod in web[0]:
+        url = "http://{}:8080/name".format(pod["status"]["podIP"])
+
+        def answered(url=url):
+            out = http_get(master, url)
+            return out.stdout.strip() if out.rc == 0 else None
+
+        assert wait(answered, timeout=30) == pod["metadata"]["name"], \
+            "{} -> pod {} on {}: {}".format(name, pod["metadata"]["name"], pod["spec"]["nodeName"], url)
+
+
+def test_api_server_proxies_to_a_service_and_a_pod(kubectl, web):
+    """The API server's proxy subresource reaches pods through the overlay (kubectl get --raw
+    .../services/web/proxy/, .../pods/NAME:8080/proxy/): a master outside the pod network
+    could not."""
+    names = {p["metadata"]["name"] for p in web[0]}
+    service = kubectl("get --raw /api/v1/namespaces/default/services/web/proxy/name")
+    assert service.rc == 0 and service.stdout.strip() in names, service.stdout + service.stderr
+    for pod in web[0]:
+        name = pod["metadata"]["name"]
+        out = kubectl("get --raw /api/v1/namespaces/default/pods/{}:8080/proxy/name".format(name))
+        assert out.rc == 0 and out.stdout.strip() == name, "{} on {}: {}{}".format(
+            name, pod["spec"]["nodeName"], out.stdout, out.stderr)

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from conftest import NODES, SERVICES, host
+from conftest import POD_NETWORK, SERVICES, host
 
-UNITS = dict(SERVICES, **{"ovs-gre-network": NODES})
+UNITS = dict(SERVICES, **{"ovs-gre-network": POD_NETWORK})
 CASES = [(unit, name) for unit, names in sorted(UNITS.items()) for name in names]
 # a flag value that is a path: --flag=/a/path (quotes and trailing backslashes stripped)
 PATH_FLAG = re.compile(r"--[a-z0-9-]+=(/[^\s\"',]+)")

@@ -125,7 +125,11 @@ CASES = {
     # three nodes, but a /24 in /25 subnets holds two
     "pod range too small for the nodes": (dict(groups=GROUPS_3_NODES),
                                           [("k8s_pod_cidr", "10.244.0.0/24"), ("k8s_node_pod_prefix", 25)],
-                                          ["k8s_pod_cidr 10.244.0.0/24 split into /25 node subnets does not hold 3 nodes"]),
+                                          ["k8s_pod_cidr 10.244.0.0/24 split into /25 subnets does not hold 3 nodes and "
+                                           "masters"]),
+    # a master has a pod subnet too (it is in the overlay): pinned onto a node's, it is refused
+    "master's pod subnet taken by a node": (dict(host_vars={"pf-master1": {"k8s_pod_subnet": "10.244.21.0/24"}}), [],
+                                            ["Host 'pf-master1' gets pod subnet 10.244.21.0/24", "pf-node1"]),
     "reversed NodePort range": (dict(), [("k8s_nodeport_range", "32767-30000")], ["k8s_nodeport_range '32767-30000'"]),
     "NodePort range over the cluster's ports": (dict(), [("k8s_nodeport_range", "2000-7000")],
                                                 ["k8s_nodeport_range '2000-7000'", "apiserver 6443"]),
