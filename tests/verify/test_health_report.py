@@ -1,13 +1,13 @@
 """The health report (playbooks/verify.yml) against the running cluster: it passes and lists
 every host, warning about each host that holds a certificate expiring within 30 days (the
-default scenario's last two days); with kube-scheduler stopped on the first master it fails
-and names it."""
+default scenario's last two days); with kube-scheduler stopped on the first master, or the
+pod range's route gone from it, it fails and names the check."""
 import re
 from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
 
-from conftest import ALL, INVENTORY, MASTERS, PKI_DIR, POD_NETWORK, host
+from conftest import ALL, INVENTORY, MASTERS, PKI_DIR, POD_NETWORK, host, setting
 from helpers import recap, run_playbook, wait
 
 WARN_DAYS = 30  # cluster_verify_cert_warn_days
@@ -53,6 +53,8 @@ def test_report_passes_and_lists_every_host():
     # the overlay is checked on every host of the pod network, masters included
     meshed = {r[0] for r in rows if r[1].startswith("GRE mesh on ")}
     assert meshed == set(POD_NETWORK), rows
+    # and every master's API server reaches pods (CoreDNS's, through its proxy)
+    assert {r[0] for r in rows if r[1] == "API server -> pods (proxy)"} == set(MASTERS), rows
     warned = {r[0] for r in rows if re.match(r"certificates \(\d+\)$", r[1]) and r[2] == "WARN"}
     assert warned == set(_expiring_soon()), rows
     assert all(counts["changed"] == 0 for counts in recap(result).values()), recap(result)
@@ -70,3 +72,22 @@ def test_report_fails_naming_a_stopped_scheduler():
     finally:
         master.run("systemctl start kube-scheduler")
         assert wait(lambda: master.service("kube-scheduler").is_running, timeout=60)
+
+
+def test_report_fails_when_a_master_leaves_the_pod_network():
+    """Without the route of the pod range on the first master (its kbr0 and its own subnet
+    stay), its API server cannot reach the pods on the nodes: the report says so, on the pod
+    route and on the API server's proxy to CoreDNS; ovs-gre-network puts the route back."""
+    master = host(MASTERS[0])
+    pod_cidr = setting("k8s_pod_cidr", "10.244.0.0/16")
+    try:
+        assert master.run("ip route del %s dev kbr0", pod_cidr).rc == 0
+        result = run_playbook(PLAYBOOK, INVENTORY)
+        assert result.returncode != 0
+        table = _table(result)
+        assert (MASTERS[0], "API server -> pods (proxy)", "FAIL") in table, result.stdout[-3000:]
+        assert (MASTERS[0], "pod route " + pod_cidr, "FAIL") in table, result.stdout[-3000:]
+        assert "{}: API server -> pods (proxy)".format(MASTERS[0]) in result.stdout
+    finally:
+        master.run("systemctl restart ovs-gre-network")
+    assert " dev kbr0" in master.check_output("ip -4 route show %s", pod_cidr)
