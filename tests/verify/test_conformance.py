@@ -1,4 +1,4 @@
-"""The fast subset of the Kubernetes conformance suite against the cluster: Services, pods,
+"""The fast subset of the Kubernetes conformance suite against the cluster: Services, DNS, pods,
 ConfigMaps and Secrets, exec and logs (lab/conformance/suite.yml,
 conformance_subset), run by lab/conformance.yml as `make conformance` runs the whole suite:
 e2e.test on the first master, its images pulled from the cluster's registry.
