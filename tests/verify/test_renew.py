@@ -25,20 +25,27 @@ pytestmark = pytest.mark.skipif(os.environ.get("K8S_TEST_RENEW") != "yes",
 
 PLAYBOOK = "playbooks/renew-certs.yml"
 WORKERS = [n for n in NODES if n not in MASTERS]
-CA_FILES = ("ca.crt",)
 
 
 def not_after():
-    """{(host, path): end of validity} of every certificate on the cluster's hosts but the CAs'."""
+    """{(host, path): end of validity} of every certificate on the cluster's hosts but the CAs'
+    (the cluster's, etcd's, the front proxy's: those with basicConstraints CA:TRUE)."""
     ends = {}
     for name in sorted(set(ALL + REGISTRIES)):
         node = host(name)
         for path in node.check_output("find %s -name '*.crt'", PKI_DIR).split():
-            if os.path.basename(path) in CA_FILES:
-                continue
             cert = x509.load_pem_x509_certificate(node.file(path).content_string.encode())
+            if is_ca(cert):
+                continue
             ends[(name, path)] = cert.not_valid_after_utc
     return ends
+
+
+def is_ca(cert):
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
 
 
 def started():
