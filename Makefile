@@ -58,10 +58,13 @@ molecule: setup ## Molecule scenarios (SCENARIOS="systemd default ...")
 	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
 
 test-vm: setup ## the ovs_gre role on QEMU VMs, kernel datapath (molecule/ovs_gre_vm)
+	bash lab/ensure-docker.sh
+	bash lab/ensure-qemu.sh
 	molecule test -s ovs_gre_vm
 
 test-cluster-vm: setup ## the whole cluster on QEMU VMs, no container workarounds (molecule/cluster_vm)
 	bash lab/ensure-docker.sh
+	bash lab/ensure-qemu.sh
 	bash lab/build-artifacts.sh >/dev/null
 	bash lab/build-coredns.sh >/dev/null
 	molecule test -s cluster_vm
