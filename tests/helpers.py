@@ -17,6 +17,12 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # (K8S_TEST_IMAGE=busybox:1.35); another cluster sets its own
 TEST_IMAGE = os.environ.get("K8S_TEST_IMAGE", "lab.local/busybox:1.35")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# How much slower than the container lab the platform is: every timeout of these helpers (a
+# playbook run, a wait, a rollout) is multiplied by it. 1 for the lab's containers; the VM
+# scenarios set more (molecule/cluster_vm: emulated VMs run a playbook about 3 times slower).
+TIME_SCALE = float(os.environ.get("K8S_TEST_TIME_SCALE", "1"))
+if TIME_SCALE <= 0:
+    raise ValueError("K8S_TEST_TIME_SCALE is {!r}: give a positive number".format(os.environ["K8S_TEST_TIME_SCALE"]))
 # The test pods run busybox as root and ping (NET_RAW), which the cluster's default pod
 # security policy (k8s-classic-restricted, roles/control_plane) refuses. They run as this
 # service account of the default namespace, which alone may use k8s-classic-baseline: nothing
@@ -53,7 +59,8 @@ def run_playbook(playbook, inventory, *extra_vars, check=False, args=(), timeout
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
     started = time.time()
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout * TIME_SCALE,
+                            check=False)
     result.stdout = _ANSI.sub("", result.stdout)
     result.seconds = time.time() - started
     return result
@@ -74,13 +81,19 @@ def recap(result):
 
 def wait(check, timeout=180, interval=3):
     """Call check() until it returns something true or timeout seconds have passed; return
-    its last result (false when it never succeeded, for the assertion to show)."""
-    deadline = time.time() + timeout
+    its last result (false when it never succeeded, for the assertion to show). The timeout
+    is scaled by K8S_TEST_TIME_SCALE."""
+    deadline = time.time() + timeout * TIME_SCALE
     while True:
         result = check()
         if result or time.time() > deadline:
             return result
         time.sleep(interval)
+
+
+def kube_timeout(seconds=240):
+    """kubectl's --timeout for a rollout or a wait, scaled by K8S_TEST_TIME_SCALE: "--timeout=240s"."""
+    return "--timeout={}s".format(int(seconds * TIME_SCALE))
 
 
 def etcdctl(pki_dir):

@@ -2,7 +2,7 @@
 import json
 
 from conftest import NODES
-from helpers import ready_nodes, running_pods, spread_deployment, wait
+from helpers import kube_timeout, ready_nodes, running_pods, spread_deployment, wait
 
 
 def test_every_node_is_ready(kubectl):
@@ -22,7 +22,7 @@ DEPLOYMENT = spread_deployment("spread", 2 * len(NODES), ["sh", "-c", "httpd -f 
 
 def test_deployment_spreads_over_all_nodes_and_runs(kubectl):
     assert kubectl("apply -f -", stdin=json.dumps(DEPLOYMENT)).rc == 0
-    rollout = kubectl("rollout status deployment/spread --timeout=240s")
+    rollout = kubectl("rollout status deployment/spread " + kube_timeout())
     pods = kubectl("get pods -l app=spread -o wide")
     assert rollout.rc == 0, rollout.stderr + pods.stdout
     running = running_pods(kubectl("get pods -l app=spread -o json").stdout)

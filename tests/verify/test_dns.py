@@ -14,7 +14,7 @@ import re
 import pytest
 
 from conftest import NODES, RUNNER, setting
-from helpers import running_pods, spread_deployment, wait
+from helpers import kube_timeout, running_pods, spread_deployment, wait
 
 OUTSIDE_NAME = os.environ.get("K8S_TEST_OUTSIDE_NAME", "deb.debian.org")
 DOMAIN = setting("k8s_cluster_domain", "cluster.local")
@@ -35,7 +35,7 @@ def _apply(kubectl, manifest):
 
 @pytest.fixture(scope="module")
 def dns_pods(kubectl):
-    rollout = kubectl("--namespace kube-system rollout status deployment/coredns --timeout=240s")
+    rollout = kubectl("--namespace kube-system rollout status deployment/coredns " + kube_timeout())
     assert rollout.rc == 0, rollout.stderr
     return running_pods(kubectl("--namespace kube-system get pods -l k8s-app=kube-dns -o json").stdout)
 
@@ -44,7 +44,7 @@ def dns_pods(kubectl):
 def clients(kubectl, dns_pods):
     """One sleeping busybox pod per node: {node: pod name}."""
     _apply(kubectl, spread_deployment("dnsclient", len(NODES), ["sleep", "100000"], grace_seconds=1))
-    assert kubectl("rollout status deployment/dnsclient --timeout=240s").rc == 0
+    assert kubectl("rollout status deployment/dnsclient " + kube_timeout()).rc == 0
     pods = running_pods(kubectl("get pods -l app=dnsclient -o json").stdout)
     by_node = {p["spec"]["nodeName"]: p["metadata"]["name"] for p in pods}
     assert set(by_node) == set(NODES), by_node
@@ -62,7 +62,7 @@ def web(kubectl, dns_pods):
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dnsweb-headless", "namespace": "default"},
          "spec": {"clusterIP": "None", "selector": {"app": "dnsweb"}, "ports": [{"port": 8080}]}},
     ]})
-    assert kubectl("rollout status deployment/dnsweb --timeout=240s").rc == 0
+    assert kubectl("rollout status deployment/dnsweb " + kube_timeout()).rc == 0
     pods = running_pods(kubectl("get pods -l app=dnsweb -o json").stdout)
     cluster_ip = kubectl("get service dnsweb -o jsonpath='{.spec.clusterIP}'").stdout.strip()
     return cluster_ip, {p["status"]["podIP"] for p in pods}
@@ -150,7 +150,7 @@ def test_dns_keeps_answering_when_a_node_is_lost(kubectl, clients, dns_pods):
                 result = _lookup(kubectl, pod, name)
                 assert result.rc == 0 and _addresses(result.stdout), "{} on {}: {}{}".format(
                     pod, node, result.stdout, result.stderr)
-        rollout = kubectl("--namespace kube-system rollout status deployment/coredns --timeout=240s")
+        rollout = kubectl("--namespace kube-system rollout status deployment/coredns " + kube_timeout())
         assert rollout.rc == 0, rollout.stderr
         now = running_pods(kubectl("--namespace kube-system get pods -l k8s-app=kube-dns -o json").stdout)
         assert lost not in {p["spec"]["nodeName"] for p in now}
@@ -165,7 +165,7 @@ def test_dns_keeps_answering_when_a_node_is_lost(kubectl, clients, dns_pods):
         crowded = [p for p in pods if nodes.count(p["spec"]["nodeName"]) > 1]
         if crowded and lost in NODES:
             kubectl("--namespace kube-system delete pod", crowded[0]["metadata"]["name"])
-            kubectl("--namespace kube-system rollout status deployment/coredns --timeout=240s")
+            kubectl("--namespace kube-system rollout status deployment/coredns " + kube_timeout())
 
 
 @pytest.fixture(scope="module", autouse=True)

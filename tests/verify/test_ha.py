@@ -26,7 +26,7 @@ import pytest
 
 from conftest import (CONFIG_DIR, ETCD, KUBECTL, MASTERS, NODES, PKI_DIR, api_probe_gaps, host, kubectl_on, setting,
                       start_api_probe)
-from helpers import etcdctl, http_get, ready_nodes, running_pods, wait, web_service
+from helpers import etcdctl, http_get, kube_timeout, ready_nodes, running_pods, wait, web_service
 
 pytestmark = pytest.mark.skipif(len(MASTERS) < 2, reason="one master: nothing to fail over to")
 
@@ -114,7 +114,7 @@ def test_losing_a_master_keeps_the_cluster_working(kubectl):
 
         # new pods are scheduled and started on every node, and their Service answers
         assert ask("apply -f -", stdin=json.dumps(manifest)).rc == 0
-        rollout = ask("rollout status deployment/{} --timeout=240s".format(NAME))
+        rollout = ask("rollout status deployment/{} {}".format(NAME, kube_timeout()))
         assert rollout.rc == 0, rollout.stderr + ask("get pods -o wide").stdout
         pods = running_pods(ask("get pods -l app={} -o json".format(NAME)).stdout)
         assert {p["spec"]["nodeName"] for p in pods} == set(NODES)

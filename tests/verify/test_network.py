@@ -11,14 +11,14 @@ import re
 import pytest
 
 from conftest import MASTERS, NODES, address, host
-from helpers import http_get, running_pods, wait, web_service
+from helpers import http_get, kube_timeout, running_pods, wait, web_service
 
 NODE_PORT = 30002
 
 
 def _deploy(kubectl, manifest, name):
     assert kubectl("apply -f -", stdin=json.dumps(manifest)).rc == 0
-    rollout = kubectl("rollout status deployment/{} --timeout=240s".format(name))
+    rollout = kubectl("rollout status deployment/{} {}".format(name, kube_timeout()))
     assert rollout.rc == 0, rollout.stderr + kubectl("get pods -o wide").stdout
     return running_pods(kubectl("get pods -l app={} -o json".format(name)).stdout)
 
