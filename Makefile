@@ -57,14 +57,17 @@ molecule: setup ## Molecule scenarios (SCENARIOS="systemd default ...")
 	bash lab/build-image.sh >/dev/null
 	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
 
+# what the VM platforms (molecule/shared/vm-create.yml) run, as tool:Debian package
+VM_TOOLS = qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils genisoimage:genisoimage
+
 test-vm: setup ## the ovs_gre role on QEMU VMs, kernel datapath (molecule/ovs_gre_vm)
 	bash lab/ensure-docker.sh
-	bash lab/ensure-qemu.sh
+	bash lab/ensure-tools.sh $(VM_TOOLS)
 	molecule test -s ovs_gre_vm
 
 test-cluster-vm: setup ## the whole cluster on QEMU VMs, no container workarounds (molecule/cluster_vm)
 	bash lab/ensure-docker.sh
-	bash lab/ensure-qemu.sh
+	bash lab/ensure-tools.sh $(VM_TOOLS)
 	bash lab/build-artifacts.sh >/dev/null
 	bash lab/build-coredns.sh >/dev/null
 	molecule test -s cluster_vm

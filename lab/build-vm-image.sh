@@ -21,12 +21,7 @@ if [[ -f $out/done ]]; then
   echo "$out"
   exit 0
 fi
-for tool in mkfs.ext4:e2fsprogs qemu-img:qemu-utils; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || {
-    echo "build-vm-image: installing ${tool#*:}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${tool#*:}" >/dev/null
-  }
-done
+bash "$here/ensure-tools.sh" mkfs.ext4:e2fsprogs qemu-img:qemu-utils
 
 start=$(date +%s)
 work=$(mktemp -d /var/tmp/lab-vm.XXXXXX)

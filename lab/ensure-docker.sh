@@ -11,17 +11,7 @@ if answers; then
   exit 0
 fi
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-docker: no Docker engine answers and I cannot install one here" >&2
-    echo "  (need root and apt-get to install Debian's docker.io; install Docker yourself)" >&2
-    exit 1
-  fi
-  echo "ensure-docker: installing Debian's docker.io" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq docker.io >/dev/null
-fi
+bash "$(dirname "$0")/ensure-tools.sh" dockerd:docker.io
 
 mkdir -p "$(dirname "$log")"
 echo "ensure-docker: starting dockerd in the background (log: $log)" >&2

@@ -20,9 +20,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # How much slower than the container lab the platform is: every timeout of these helpers (a
 # playbook run, a wait, a rollout) is multiplied by it. 1 for the lab's containers; the VM
 # scenarios set more (molecule/cluster_vm: emulated VMs run a playbook about 3 times slower).
-TIME_SCALE = float(os.environ.get("K8S_TEST_TIME_SCALE", "1"))
-if TIME_SCALE <= 0:
-    raise ValueError("K8S_TEST_TIME_SCALE is {!r}: give a positive number".format(os.environ["K8S_TEST_TIME_SCALE"]))
+_SCALE = os.environ.get("K8S_TEST_TIME_SCALE") or "1"
+if not re.fullmatch(r"[0-9]*\.?[0-9]+", _SCALE) or float(_SCALE) == 0:
+    raise ValueError("K8S_TEST_TIME_SCALE is {!r}: give a positive number, e.g. 3".format(_SCALE))
+TIME_SCALE = float(_SCALE)
 # The test pods run busybox as root and ping (NET_RAW), which the cluster's default pod
 # security policy (k8s-classic-restricted, roles/control_plane) refuses. They run as this
 # service account of the default namespace, which alone may use k8s-classic-baseline: nothing
