@@ -29,6 +29,9 @@ SCENARIOS=${SCENARIOS:-"ovs_gre preflight day2:docker | systemd default:containe
 # Scenarios that need only the engine and the node image, not the Kubernetes artifacts: they
 # start while the artifacts are still being built (on a fresh machine, minutes).
 IMAGE_ONLY="systemd ovs_gre ovs_gre_vm"
+# Scenarios with a registry host, which also need the images pushed into it (the guestbook's)
+# and crane, which pushes them: the others start before those two are built.
+REGISTRY_IMAGES="default"
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -77,19 +80,24 @@ lane() {  # lane ENTRY... : the scenarios one after the other, output only to th
       *" $scenario "*) ;;
       *) while [ ! -e "$artifacts_done" ]; do sleep 5; done ;;
     esac
+    case " $REGISTRY_IMAGES " in
+      *" $scenario "*) while [ ! -e "$registry_images_done" ]; do sleep 5; done ;;
+    esac
     QUIET=1 stage "molecule-$scenario-$runtime" molecule_scenario "$scenario" "$runtime"
   done
 }
 
 # The lint and ansible-test beside the lab's prerequisites, which the scenarios need: the
 # engine and the node image first, then (in the background, while the scenarios that need
-# only the image run) the offline Kubernetes artifacts, CoreDNS, the guestbook image and crane
-# (which pushes images into the cluster registry). The scenarios that need them start when
-# these are built; kube-bench and the conformance suite (e2e.test and its images: about 20
-# minutes of niced compiling from a fresh machine) are built after them, as only the default
-# scenario's verify step (half an hour into it) runs them; its conformance test waits for the
-# build (lab/build-conformance.sh holds a lock while it builds). From a fresh machine the builds are the start of the longest
-# lane's path, so nothing else is put before them.
+# only the image run) the offline Kubernetes artifacts and CoreDNS, which the other scenarios
+# start after, then the guestbook image and crane (which pushes images into the cluster
+# registry), which the scenarios with a registry wait for too. kube-bench and the conformance
+# suite (e2e.test and its images: about 20 minutes of niced compiling from a fresh machine)
+# are built last, as only the default scenario's verify step (half an hour into it) uses
+# them: its conformance test is its last (tests/verify/conftest.py) and waits for the build
+# if it is still running (lab/build-conformance.sh holds a lock while it builds). From a
+# fresh machine the builds are the start of the longest lane's path, so nothing else is put
+# before them.
 (QUIET=1 stage yamllint yamllint --strict .
  QUIET=1 stage ansible-lint ansible-lint
  QUIET=1 stage changelog antsibull-changelog lint
@@ -98,10 +106,12 @@ lane() {  # lane ENTRY... : the scenarios one after the other, output only to th
 checks=$!
 stage lab-image bash -c 'bash lab/ensure-docker.sh && bash lab/build-image.sh'
 artifacts_done=$(mktemp -u)
-trap 'rm -f "$results" "$artifacts_done"' EXIT
-(QUIET=1 stage lab-artifacts bash -c 'bash lab/build-artifacts.sh && bash lab/build-coredns.sh &&
-  bash lab/build-guestbook.sh && bash lab/build-crane.sh'
+registry_images_done=$(mktemp -u)
+trap 'rm -f "$results" "$artifacts_done" "$registry_images_done"' EXIT
+(QUIET=1 stage lab-artifacts bash -c 'bash lab/build-artifacts.sh && bash lab/build-coredns.sh'
  touch "$artifacts_done"
+ QUIET=1 stage lab-registry-images bash -c 'bash lab/build-guestbook.sh && bash lab/build-crane.sh'
+ touch "$registry_images_done"
  QUIET=1 stage lab-kube-bench bash lab/build-kube-bench.sh
  QUIET=1 stage lab-conformance bash lab/build-conformance.sh) &
 checks_artifacts=$!
